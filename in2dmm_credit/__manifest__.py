@@ -1,0 +1,33 @@
+{
+    "name": "in2dmm Credit Management",
+    "summary": "Dunning policies and runs with PDF letters, e-mails and call "
+    "actions: debtor management inside the commercial process",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/in2dmm/in2dmm",
+    "author": "in2dmm",
+    "license": "LGPL-3",
+    "depends": ["account", "sale_management", "crm", "mail", "contacts"],
+    "external_dependencies": {"python": ["reportlab", "qrcode"]},
+    "data": [
+        "security/in2dmm_credit_security.xml",
+        "security/ir.model.access.csv",
+        "security/in2dmm_credit_rules.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "views/in2dmm_policy_views.xml",
+        "views/in2dmm_dunning_run_views.xml",
+        "views/in2dmm_dunning_line_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/in2dmm_demo.xml",
+    ],
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,282 @@
+"""Dutch demo ledger: a company with about 50 customers in different situations."""
+
+import random
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+# name, city, zip, street, group, lang, email?, profile
+# profiles: good (pays on time), late (pays late), overdue_1 .. overdue_4 (open
+# invoices that many dunning steps late), credit (with a credit note), partial
+# (partly paid), excluded (excluded from dunning), foreign.
+CUSTOMERS = [
+    ("Bakkerij De Gouden Korst", "Utrecht", "3511 AB", "Oudegracht 12", "wholesale", "nl_NL", True, "good"),
+    ("Bouwbedrijf Jansen & Zonen B.V.", "Amersfoort", "3811 HN", "Utrechtseweg 45", "construction", "nl_NL", True, "overdue_3"),
+    ("Hoveniersbedrijf Groen", "Zeist", "3701 AA", "Slotlaan 3", "construction", "nl_NL", True, "overdue_1"),
+    ("Installatiebureau Visser", "Haarlem", "2011 VB", "Grote Markt 8", "construction", "nl_NL", True, "overdue_2"),
+    ("Groothandel Bakker B.V.", "Rotterdam", "3011 AD", "Coolsingel 40", "wholesale", "nl_NL", True, "late"),
+    ("Café Het Hoekje", "Leiden", "2312 BT", "Breestraat 101", "wholesale", "nl_NL", False, "overdue_2"),
+    ("Dakdekkersbedrijf Smit", "Den Haag", "2511 CV", "Spui 70", "construction", "nl_NL", True, "overdue_4"),
+    ("Schildersbedrijf Mulder", "Delft", "2611 HE", "Markt 15", "construction", "nl_NL", True, "good"),
+    ("Restaurant De Waag", "Alkmaar", "1811 KE", "Waagplein 2", "wholesale", "nl_NL", True, "partial"),
+    ("Van den Berg Vastgoed B.V.", "Amsterdam", "1017 CT", "Herengracht 500", "wholesale", "nl_NL", True, "credit"),
+    ("Timmerfabriek De Vries", "Zwolle", "8011 LN", "Diezerstraat 30", "construction", "nl_NL", True, "overdue_1"),
+    ("Loodgietersbedrijf Bos", "Apeldoorn", "7311 JC", "Hoofdstraat 90", "construction", "nl_NL", True, "late"),
+    ("Hotel Zeezicht", "Noordwijk", "2202 BN", "Koningin Astrid Bd 5", "wholesale", "nl_NL", True, "overdue_2"),
+    ("Autobedrijf Meijer", "Eindhoven", "5611 AB", "Stratumseind 14", "wholesale", "nl_NL", True, "good"),
+    ("Kinderopvang Het Zonnetje", "Tilburg", "5038 AB", "Heuvel 21", "wholesale", "nl_NL", True, "excluded"),
+    ("Aannemersbedrijf Dekker", "Breda", "4811 XJ", "Grote Markt 19", "construction", "nl_NL", True, "overdue_3"),
+    ("Elektrotechniek Brouwer", "Nijmegen", "6511 KH", "Grote Markt 1", "construction", "nl_NL", True, "overdue_1"),
+    ("Tandartspraktijk De Lach", "Arnhem", "6811 CD", "Jansstraat 3", "wholesale", "nl_NL", True, "good"),
+    ("Garage Willems", "Maastricht", "6211 CN", "Vrijthof 9", "wholesale", "nl_NL", True, "late"),
+    ("Sportschool Fit4All", "Groningen", "9711 LV", "Vismarkt 44", "wholesale", "nl_NL", True, "overdue_2"),
+    ("Fysiotherapie Van Leeuwen", "Leeuwarden", "8911 BE", "Nieuwestad 60", "wholesale", "nl_NL", True, "good"),
+    ("Kapsalon Knip & Co", "Deventer", "7411 KS", "Brink 12", "wholesale", "nl_NL", False, "overdue_1"),
+    ("Transportbedrijf Hendriks", "Venlo", "5911 HP", "Parade 7", "wholesale", "nl_NL", True, "overdue_4"),
+    ("Bloemenhandel Flora", "Aalsmeer", "1431 GA", "Legmeerdijk 313", "wholesale", "nl_NL", True, "partial"),
+    ("Drukkerij Dijkstra", "Hilversum", "1211 BR", "Kerkstraat 55", "wholesale", "nl_NL", True, "credit"),
+    ("Architectenbureau Koster", "Amsterdam", "1071 DJ", "Museumplein 4", "construction", "nl_NL", True, "good"),
+    ("Ijzerhandel Prins", "Den Bosch", "5211 HX", "Markt 26", "wholesale", "nl_NL", True, "overdue_2"),
+    ("Schoonmaakbedrijf Blinkend", "Almere", "1315 HR", "Stadhuisplein 1", "wholesale", "nl_NL", True, "late"),
+    ("Makelaardij Huisman", "Gouda", "2801 JG", "Markt 27", "wholesale", "nl_NL", True, "overdue_1"),
+    ("Kwekerij Van Dam", "Westland", "2671 DA", "Naaldwijkseweg 10", "wholesale", "nl_NL", True, "overdue_3"),
+    ("Metaalbewerking Kok", "Enschede", "7511 JD", "Oude Markt 5", "construction", "nl_NL", True, "good"),
+    ("Slagerij Peters", "Emmen", "7811 AJ", "Raadhuisplein 2", "wholesale", "nl_NL", True, "overdue_2"),
+    ("Camping De Duinen", "Texel", "1791 CT", "Waalderweg 4", "wholesale", "nl_NL", True, "overdue_1"),
+    ("Boekhandel Het Boek", "Middelburg", "4331 LK", "Markt 51", "wholesale", "nl_NL", True, "good"),
+    ("Stukadoorsbedrijf Vos", "Dordrecht", "3311 BS", "Voorstraat 180", "construction", "nl_NL", True, "overdue_4"),
+    ("Tegelzetter Jacobs", "Roermond", "6041 EG", "Markt 20", "construction", "nl_NL", True, "overdue_2"),
+    ("Ingenieursbureau Van Wijk", "Delft", "2628 CD", "Mekelweg 2", "construction", "nl_NL", True, "late"),
+    ("Zonnepanelen Noord B.V.", "Assen", "9401 GT", "Brink 1", "construction", "nl_NL", True, "overdue_1"),
+    ("Hr. P. de Groot", "Utrecht", "3581 KP", "Biltstraat 88", "consumer", "nl_NL", True, "overdue_1"),
+    ("Mw. A. van der Linden", "Haarlem", "2023 BK", "Kleverparkweg 12", "consumer", "nl_NL", False, "overdue_2"),
+    ("Fam. Bakker", "Amersfoort", "3818 EA", "Stadsring 150", "consumer", "nl_NL", True, "good"),
+    ("Hr. J. Kuiper", "Zaandam", "1506 DA", "Gedempte Gracht 30", "consumer", "nl_NL", True, "overdue_3"),
+    ("Bâtiment Lefèvre SPRL", "Antwerpen", "2000", "Meir 50", "construction", "fr_BE", True, "foreign"),
+    ("Müller Haustechnik GmbH", "Düsseldorf", "40213", "Königsallee 20", "construction", "de_DE", True, "foreign"),
+    ("Northern Facilities Ltd", "London", "EC1A 1BB", "1 King Street", "wholesale", "en_GB", True, "foreign"),
+    ("Vastgoedbeheer Oost", "Enschede", "7513 AA", "Hengelosestraat 5", "wholesale", "nl_NL", True, "overdue_2"),
+    ("Bouwmaterialen Centrum", "Zwolle", "8017 JH", "Hanzelaan 100", "construction", "nl_NL", True, "late"),
+    ("Koffiebranderij Aroma", "Amsterdam", "1013 AB", "Haarlemmerdijk 1", "wholesale", "nl_NL", True, "overdue_1"),
+    ("Gemeentelijk Sportfonds", "Utrecht", "3500 AA", "Postbus 16200", "wholesale", "nl_NL", True, "good"),
+    ("Stichting Woonzorg", "Rotterdam", "3000 AB", "Postbus 1234", "wholesale", "nl_NL", True, "overdue_3"),
+]
+
+COUNTRY_BY_LANG = {"fr_BE": "base.be", "de_DE": "base.de", "en_GB": "base.uk"}
+# days after the due date at which each level was already sent
+LEVEL_DAYS = [7, 21, 35, 50]
+
+
+class In2dmmDemo(models.AbstractModel):
+    _name = "in2dmm.demo"
+    _description = "in2dmm demo data"
+
+    @api.model
+    def _load_demo(self):
+        company = self.env.ref("in2dmm_credit.company_demo")
+        if self.env["account.move"].search_count(
+            [("company_id", "=", company.id), ("move_type", "=", "out_invoice")],
+            limit=1,
+        ):
+            return
+        env = self.with_company(company).with_context(
+            allowed_company_ids=[company.id], tracking_disable=True, lang="en_US"
+        ).env
+        if not env["account.account"].search_count(
+            [("company_ids", "in", company.id)], limit=1
+        ):
+            env["account.chart.template"].try_loading(
+                "nl", company=company, install_demo=False
+            )
+        for user in self.env.ref("base.user_admin") | self.env.ref("base.user_root"):
+            user.write({"company_ids": [fields.Command.link(company.id)]})
+        self._demo_company_bank(env, company)
+        policy = env.ref("in2dmm_credit.policy_standard_demo")
+        company.write(
+            {
+                "in2dmm_policy_id": policy.id,
+                "in2dmm_collector_id": self.env.ref("base.user_admin").id,
+            }
+        )
+        self._demo_ledger(env, company, policy)
+
+    @api.model
+    def _demo_company_bank(self, env, company):
+        if company.partner_id.bank_ids:
+            return
+        bank = env["res.bank"].create({"name": "ING Bank", "bic": "INGBNL2A"})
+        env["res.partner.bank"].create(
+            {
+                "partner_id": company.partner_id.id,
+                "acc_number": "NL91ABNA0417164300",
+                "bank_id": bank.id,
+                "company_id": company.id,
+            }
+        )
+
+    @api.model
+    def _demo_ledger(self, env, company, policy):
+        rnd = random.Random(2026)
+        today = fields.Date.context_today(self)
+        categories = {
+            "wholesale": env.ref("in2dmm_credit.category_wholesale_demo"),
+            "construction": env.ref("in2dmm_credit.category_construction_demo"),
+            "consumer": env.ref("in2dmm_credit.category_consumer_demo"),
+        }
+        salespeople = env.ref("base.user_admin")
+        demo_user = env.ref("base.user_demo", raise_if_not_found=False)
+        if demo_user:
+            salespeople |= demo_user
+        tax = env["account.tax"].search(
+            [
+                ("company_id", "=", company.id),
+                ("type_tax_use", "=", "sale"),
+                ("amount", "=", 21),
+                ("amount_type", "=", "percent"),
+            ],
+            limit=1,
+        )
+        journal = env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+        )
+        levels = policy.level_ids.sorted("sequence")
+        partner_vals = []
+        for idx, (name, city, zip_code, street, group, lang, has_email, _profile) in (
+            enumerate(CUSTOMERS)
+        ):
+            country = env.ref(COUNTRY_BY_LANG.get(lang, "base.nl"))
+            slug = "".join(c for c in name.lower() if c.isalnum())[:20]
+            partner_vals.append(
+                {
+                    "name": name,
+                    "is_company": group != "consumer",
+                    "street": street,
+                    "zip": zip_code,
+                    "city": city,
+                    "country_id": country.id,
+                    "lang": lang if lang in ("nl_NL", "en_GB") else "en_US",
+                    "email": f"administratie@{slug}.example" if has_email else False,
+                    "phone": f"+31 6 {10000000 + idx * 7919:08d}",
+                    "category_id": [fields.Command.link(categories[group].id)],
+                    "user_id": salespeople[idx % len(salespeople)].id,
+                    "ref": f"DEB{10001 + idx}",
+                    "company_id": False,
+                }
+            )
+        active_langs = {code for code, _name in self.env["res.lang"].get_installed()}
+        for vals in partner_vals:
+            if vals["lang"] not in active_langs:
+                vals["lang"] = "nl_NL" if "nl_NL" in active_langs else "en_US"
+        partners = env["res.partner"].create(partner_vals)
+        for partner, spec in zip(partners, CUSTOMERS, strict=True):
+            profile = spec[7]
+            self._demo_partner_invoices(
+                env, rnd, today, partner, profile, tax, journal, levels
+            )
+            if profile == "excluded":
+                partner.with_company(company).write(
+                    {
+                        "in2dmm_no_dunning": True,
+                        "in2dmm_no_dunning_reason": "Gemeentelijke subsidie, "
+                        "betaling via de gemeente",
+                    }
+                )
+
+    @api.model
+    def _demo_invoice(self, env, partner, invoice_date, due_date, amount, tax, journal):
+        move = env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "journal_id": journal.id,
+                "invoice_date": invoice_date,
+                "invoice_date_due": due_date,
+                "invoice_line_ids": [
+                    fields.Command.create(
+                        {
+                            "name": "Installatiewerkzaamheden",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [fields.Command.set(tax.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    @api.model
+    def _demo_pay(self, env, moves, amount=None, date=None):
+        wizard = env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=moves.ids
+        )
+        vals = {"payment_date": date or fields.Date.context_today(self)}
+        if amount is not None:
+            vals.update(amount=amount, payment_difference_handling="open")
+        wizard.create(vals)._create_payments()
+
+    @api.model
+    def _demo_partner_invoices(self, env, rnd, today, partner, profile, tax, journal,
+                               levels):
+        def invoice(days_overdue, amount=None):
+            due = today - timedelta(days=days_overdue)
+            inv_date = due - timedelta(days=30)
+            return self._demo_invoice(
+                env, partner, inv_date, due,
+                amount or rnd.choice([185, 420, 760, 1250, 2340, 4875]),
+                tax, journal,
+            )
+
+        # paid history, for every customer
+        for months in (5, 4, 3):
+            inv = invoice(months * 30)
+            delay = 0 if profile in ("good",) else rnd.randint(5, 40)
+            self._demo_pay(env, inv, date=inv.invoice_date_due + timedelta(days=delay))
+        # a current invoice, not yet due
+        invoice(-rnd.randint(5, 25))
+        if profile.startswith("overdue_"):
+            steps = int(profile[-1])
+            days = LEVEL_DAYS[steps - 1] + rnd.randint(1, 5)
+            inv = invoice(days)
+            if steps > 1:
+                # the earlier levels were already sent
+                inv.write(
+                    {
+                        "in2dmm_level_id": levels[steps - 2].id,
+                        "in2dmm_last_dunning_date": inv.invoice_date_due
+                        + timedelta(days=LEVEL_DAYS[steps - 2]),
+                    }
+                )
+            invoice(rnd.randint(8, 12))
+        elif profile == "late":
+            invoice(rnd.randint(8, 15))
+        elif profile == "partial":
+            inv = invoice(25, 2000)
+            self._demo_pay(env, inv, amount=800, date=today - timedelta(days=10))
+            inv.in2dmm_level_id = levels[0]
+            inv.in2dmm_last_dunning_date = today - timedelta(days=18)
+        elif profile == "credit":
+            inv = invoice(12, 1500)
+            refund = env["account.move"].create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "invoice_date": today - timedelta(days=5),
+                    "invoice_line_ids": [
+                        fields.Command.create(
+                            {
+                                "name": "Creditering meerwerk",
+                                "quantity": 1,
+                                "price_unit": 400,
+                                "tax_ids": [fields.Command.set(tax.ids)],
+                            }
+                        )
+                    ],
+                }
+            )
+            refund.action_post()
+            del inv
+        elif profile in ("excluded", "foreign"):
+            invoice(rnd.randint(10, 40))

@@ -1,0 +1,663 @@
+import base64
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
+
+from ..tools import letter as letter_tools
+
+_logger = logging.getLogger(__name__)
+
+
+class In2dmmDunningLine(models.Model):
+    _name = "in2dmm.dunning.line"
+    _description = "Dunning Line"
+    _order = "run_id desc, partner_name, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    run_id = fields.Many2one(
+        "in2dmm.dunning.run", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+    date = fields.Date(related="run_id.date", store=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True
+    )
+    partner_name = fields.Char(related="partner_id.name", store=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    policy_id = fields.Many2one("in2dmm.policy", required=True, readonly=True)
+    level_id = fields.Many2one(
+        "in2dmm.policy.level",
+        string="Level",
+        required=True,
+        domain="[('policy_id', '=', policy_id)]",
+    )
+    computed_level_id = fields.Many2one(
+        "in2dmm.policy.level", string="Computed Level", readonly=True
+    )
+    level_sequence = fields.Integer(related="level_id.sequence", store=True)
+    collector_id = fields.Many2one("res.users", string="Collector")
+    salesperson_id = fields.Many2one("res.users", string="Salesperson")
+    state = fields.Selection(
+        [
+            ("proposed", "Proposed"),
+            ("excluded", "Excluded"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        default="proposed",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    needs_review = fields.Boolean(
+        help="The level asks for a manual review before the line is sent."
+    )
+    error = fields.Text(readonly=True)
+    exclude_reason = fields.Char()
+    channel_email = fields.Boolean(string="E-mail")
+    channel_letter = fields.Boolean(string="Letter")
+    channel_call = fields.Boolean(string="Call")
+    channel_salesperson = fields.Boolean(string="Notify Salesperson")
+    item_ids = fields.One2many("in2dmm.dunning.line.item", "line_id", string="Items")
+    amount_overdue = fields.Monetary(
+        compute="_compute_amounts", store=True, currency_field="currency_id"
+    )
+    amount_credit = fields.Monetary(
+        string="Credits", compute="_compute_amounts", store=True,
+        currency_field="currency_id",
+    )
+    amount_to_pay = fields.Monetary(
+        string="Amount Asked", compute="_compute_amounts", store=True,
+        currency_field="currency_id",
+    )
+    amount_to_pay_company = fields.Monetary(
+        string="Amount Asked (Company Currency)",
+        compute="_compute_amounts",
+        store=True,
+        currency_field="company_currency_id",
+    )
+    invoice_count = fields.Integer(compute="_compute_amounts", store=True)
+    max_days_overdue = fields.Integer(
+        string="Days Overdue", compute="_compute_amounts", store=True
+    )
+    has_held_items = fields.Boolean(compute="_compute_amounts", store=True)
+    letter_attachment_id = fields.Many2one("ir.attachment", readonly=True, copy=False)
+    mail_message_id = fields.Many2one("mail.message", readonly=True, copy=False)
+    date_done = fields.Datetime(readonly=True, copy=False)
+    mail_body_html = fields.Html(
+        compute="_compute_mail_body_html", sanitize=False, string="E-mail Body"
+    )
+    mail_subject = fields.Char(compute="_compute_mail_body_html")
+    lang = fields.Char(compute="_compute_lang")
+
+    @api.depends(
+        "item_ids.state",
+        "item_ids.amount_residual",
+        "item_ids.kind",
+        "item_ids.days_overdue",
+    )
+    def _compute_amounts(self):
+        for line in self:
+            debit = line.item_ids.filtered(
+                lambda i: i.kind == "debit" and i.state == "included"
+            )
+            credit = line.item_ids.filtered(
+                lambda i: i.kind == "credit" and i.state == "included"
+            )
+            line.amount_overdue = sum(debit.mapped("amount_residual"))
+            line.amount_credit = sum(credit.mapped("amount_residual"))
+            line.amount_to_pay = max(line.amount_overdue + line.amount_credit, 0.0)
+            line.amount_to_pay_company = line.currency_id._convert(
+                line.amount_to_pay,
+                line.company_id.currency_id,
+                line.company_id,
+                line.date or fields.Date.context_today(line),
+            ) if line.currency_id != line.company_id.currency_id else line.amount_to_pay
+            line.invoice_count = len(debit)
+            line.max_days_overdue = max(debit.mapped("days_overdue") or [0])
+            line.has_held_items = any(i.state == "held" for i in line.item_ids)
+
+    # ------------------------------------------------------------------
+    # Review
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        if "level_id" in vals:
+            for line in self:
+                if line.state != "proposed":
+                    raise UserError(
+                        self.env._("Only a proposed line can change its level.")
+                    )
+        res = super().write(vals)
+        if "level_id" in vals:
+            self._sync_item_levels()
+        return res
+
+    def _sync_item_levels(self):
+        """The items that set the line's level follow a level chosen by hand.
+
+        An item never goes down: it is escalated only when the chosen level is
+        above the level it already had.
+        """
+        for line in self:
+            level = line.level_id
+            for item in line.item_ids.filtered(
+                lambda i: i.kind == "debit" and i.state == "included"
+            ):
+                driver = item.computed_level_id == line.computed_level_id or (
+                    item.level_id == level
+                )
+                if not driver:
+                    continue
+                before = item.level_before_id
+                higher = not before or (level.sequence, level.days) > (
+                    before.sequence,
+                    before.days,
+                )
+                item.write(
+                    {
+                        "level_id": level.id if higher else before.id,
+                        "escalated": higher,
+                    }
+                )
+
+    def action_exclude(self):
+        for line in self:
+            if line.state not in ("proposed", "failed"):
+                raise UserError(self.env._("Only a line not sent can be excluded."))
+        self.write({"state": "excluded"})
+        return True
+
+    def action_include(self):
+        for line in self:
+            if line.state != "excluded" or line.run_id.state not in (
+                "computed",
+                "executing",
+            ):
+                raise UserError(
+                    self.env._("Only an excluded line of an open run can be restored.")
+                )
+        self.write({"state": "proposed"})
+        return True
+
+    def action_mark_reviewed(self):
+        self.write({"needs_review": False})
+        return True
+
+    def action_retry(self):
+        failed = self.filtered(lambda line: line.state == "failed")
+        failed.write({"state": "proposed", "error": False})
+        for run, lines in failed.grouped("run_id").items():
+            if run.state == "done":
+                run.state = "executing"
+                run._execute_lines(lines)
+                run._finish()
+        return True
+
+    def action_preview_letter(self):
+        self.ensure_one()
+        pdf = letter_tools.render_letter(self._prepare_letters()[0])
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self._letter_filename(),
+                "datas": base64.b64encode(pdf),
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=false",
+            "target": "new",
+        }
+
+    # ------------------------------------------------------------------
+    # Texts
+    # ------------------------------------------------------------------
+
+    def _get_contact(self):
+        self.ensure_one()
+        contact_id = self.partner_id.address_get(["invoice"])["invoice"]
+        return self.env["res.partner"].browse(contact_id)
+
+    def _lang(self):
+        return self._get_contact().lang or self.partner_id.lang or "en_US"
+
+    def _text_values(self):
+        self.ensure_one()
+        lang = self.env.context.get("lang") or self._lang()
+        env = self.with_context(lang=lang).env
+        collector = self.collector_id
+        pay_before = self.run_id.date + timedelta(days=self.level_id.payment_days)
+        return {
+            "partner_name": self.partner_id.name or "",
+            "company_name": self.company_id.name or "",
+            "amount_to_pay": formatLang(
+                env, self.amount_to_pay, currency_obj=self.currency_id
+            ),
+            "amount_overdue": formatLang(
+                env, self.amount_overdue, currency_obj=self.currency_id
+            ),
+            "date": letter_tools.format_date(self.run_id.date, lang),
+            "pay_before": letter_tools.format_date(pay_before, lang),
+            "payment_reference": self._payment_reference(),
+            "collector_name": collector.name or self.company_id.name or "",
+            "collector_email": collector.email or self.company_id.email or "",
+            "collector_phone": collector.phone or self.company_id.phone or "",
+        }
+
+    def _payment_reference(self):
+        self.ensure_one()
+        moves = self.item_ids.filtered(
+            lambda i: i.kind == "debit" and i.state == "included"
+        ).move_id
+        refs = [m.payment_reference or m.name for m in moves]
+        if len(refs) <= 3:
+            return ", ".join(refs)
+        return self.partner_id.ref or self.partner_id.commercial_partner_id.display_name
+
+    def _letter_filename(self):
+        self.ensure_one()
+        return "%s - %s - %s.pdf" % (
+            self.run_id.name,
+            self.level_id.name,
+            self.partner_id.name,
+        )
+
+    def _compute_lang(self):
+        for line in self:
+            line.lang = line._lang()
+
+    @api.depends_context("lang")
+    def _compute_mail_body_html(self):
+        for line in self:
+            if not line.level_id:
+                line.mail_body_html = False
+                line.mail_subject = False
+                continue
+            values = line._text_values()
+            level = line.level_id
+            line.mail_subject = level._render_text("letter_subject", values)
+            before = level._render_text("letter_body_before", values)
+            after = level._render_text("letter_body_after", values)
+            rows = Markup("").join(
+                Markup(
+                    "<tr><td>%s</td><td>%s</td><td style='text-align:right'>%s</td>"
+                    "<td style='text-align:right'>%s</td></tr>"
+                )
+                % (
+                    item.move_id.name,
+                    letter_tools.format_date(item.date_due, line._lang())
+                    if item.date_due
+                    else "",
+                    item.days_overdue,
+                    formatLang(
+                        line.env, item.amount_residual, currency_obj=line.currency_id
+                    ),
+                )
+                for item in line.item_ids.filtered(lambda i: i.state == "included")
+            )
+            header = Markup(
+                "<tr><th style='text-align:left'>%s</th><th style='text-align:left'>%s"
+                "</th><th style='text-align:right'>%s</th>"
+                "<th style='text-align:right'>%s</th></tr>"
+            ) % (
+                line.env._("Invoice"),
+                line.env._("Due date"),
+                line.env._("Days overdue"),
+                line.env._("Open"),
+            )
+            line.mail_body_html = (
+                _paragraphs(before)
+                + Markup(
+                    "<table style='border-collapse:collapse;margin:12px 0' "
+                    "cellpadding='4'>%s%s<tr><td colspan='3'><b>%s</b></td>"
+                    "<td style='text-align:right'><b>%s</b></td></tr></table>"
+                )
+                % (header, rows, line.env._("Amount to pay"), values["amount_to_pay"])
+                + _paragraphs(after)
+            )
+
+    # ------------------------------------------------------------------
+    # Letters
+    # ------------------------------------------------------------------
+
+    def _prepare_letters(self):
+        """Plain letter data for :mod:`..tools.letter`, each in its partner's language."""
+        company_cache = {}
+        letters = []
+        for line in self:
+            lang = line._lang()
+            line_l = line.with_context(lang=lang)
+            env = line_l.env
+            company = line.company_id
+            if company.id not in company_cache:
+                company_cache[company.id] = _letter_company(company)
+            values = line_l._text_values()
+            level = line_l.level_id
+            contact = line._get_contact()
+            labels = letter_tools.LetterLabels(
+                date=env._("Date"),
+                reference=env._("Our reference"),
+                customer_ref=env._("Customer number"),
+                number=env._("Invoice"),
+                invoice_date=env._("Invoice date"),
+                due_date=env._("Due date"),
+                days_overdue=env._("Days overdue"),
+                amount=env._("Amount"),
+                residual=env._("Open"),
+                total_open=env._("Total open"),
+                total_overdue=env._("Total overdue"),
+                page=env._("Page"),
+                of=env._("of"),
+                payment_title=env._("Payment details"),
+                iban=env._("IBAN"),
+                bic=env._("BIC"),
+                payment_reference=env._("Payment reference"),
+                amount_to_pay=env._("Amount to pay"),
+                vat=env._("VAT"),
+                coc=env._("CoC"),
+            )
+            items = []
+            for item in line.item_ids:
+                if item.state == "excluded":
+                    continue
+                note = ""
+                if item.state == "held":
+                    note = env._("on hold: %(reason)s", reason=item.hold_reason or "")
+                elif item.kind == "credit":
+                    note = env._("credit")
+                items.append(
+                    letter_tools.LetterItem(
+                        number=item.move_id.name or "",
+                        date=item.move_id.invoice_date or item.move_id.date,
+                        due_date=item.date_due,
+                        days_overdue=item.days_overdue,
+                        amount=item.move_id.amount_total_signed
+                        if item.currency_id == company.currency_id
+                        else item.move_id.amount_total
+                        * (1 if item.kind == "debit" else -1),
+                        residual=item.amount_residual,
+                        note=note,
+                    )
+                )
+            total_open = sum(
+                i.amount_residual for i in line.item_ids if i.state != "excluded"
+            )
+            letters.append(
+                letter_tools.Letter(
+                    company=company_cache[company.id],
+                    recipient_lines=_address_lines(contact, line.partner_id),
+                    date=line.run_id.date,
+                    subject=level._render_text("letter_subject", values),
+                    body_before=level._render_text("letter_body_before", values),
+                    body_after=level._render_text("letter_body_after", values),
+                    items=items,
+                    total_open=total_open,
+                    total_overdue=line.amount_overdue,
+                    amount_to_pay=line.amount_to_pay,
+                    currency_symbol=line.currency_id.symbol or line.currency_id.name,
+                    currency_position=line.currency_id.position or "before",
+                    lang=lang,
+                    reference=f"{line.run_id.name}/{line.id}",
+                    customer_ref=line.partner_id.ref or str(line.partner_id.id),
+                    payment_reference=values["payment_reference"],
+                    labels=labels,
+                    epc_qr=line.currency_id.name == "EUR",
+                )
+            )
+        return letters
+
+    # ------------------------------------------------------------------
+    # Execute
+    # ------------------------------------------------------------------
+
+    def _execute(self):
+        """Send one line: letter, e-mail, activities, chatter, invoice levels."""
+        self.ensure_one()
+        run = self.run_id
+        escalated = self.item_ids.filtered(
+            lambda i: i.state == "included" and i.kind == "debit" and i.escalated
+        )
+        moves = escalated.move_id
+        moves.lock_for_update(allow_referencing=True)
+        moves.invalidate_recordset(["in2dmm_level_id"])
+        # another run may have sent these levels meanwhile: never send twice
+        stale = escalated.filtered(
+            lambda i: i.move_id.in2dmm_level_id
+            and (i.move_id.in2dmm_level_id.sequence, i.move_id.in2dmm_level_id.days)
+            >= (i.level_id.sequence, i.level_id.days)
+        )
+        if stale:
+            stale.write({"escalated": False})
+            escalated -= stale
+        if not escalated:
+            self.write(
+                {
+                    "state": "excluded",
+                    "exclude_reason": self.env._(
+                        "These levels were already sent by another run."
+                    ),
+                }
+            )
+            return
+        level = self.level_id
+        attachment = self._create_letter_attachment()
+        message = self._post_on_partner(attachment)
+        if self.channel_call:
+            self._schedule_call()
+        if self.channel_salesperson and self.salesperson_id:
+            self._schedule_salesperson_notice()
+        self._log_on_invoices()
+        for target_level, items in escalated.grouped("level_id").items():
+            items.move_id.write(
+                {
+                    "in2dmm_level_id": target_level.id,
+                    "in2dmm_last_dunning_date": run.date,
+                }
+            )
+        self.write(
+            {
+                "state": "done",
+                "date_done": fields.Datetime.now(),
+                "letter_attachment_id": attachment.id,
+                "mail_message_id": message.id,
+                "error": False,
+            }
+        )
+        _logger.debug("Dunning line %s sent at level %s", self.id, level.name)
+
+    def _create_letter_attachment(self):
+        pdf = letter_tools.render_letter(self._prepare_letters()[0])
+        return self.env["ir.attachment"].create(
+            {
+                "name": self._letter_filename(),
+                "datas": base64.b64encode(pdf),
+                "mimetype": "application/pdf",
+                "res_model": "res.partner",
+                "res_id": self.partner_id.id,
+            }
+        )
+
+    def _post_on_partner(self, attachment):
+        """Log the action on the customer; with the e-mail channel, send it too."""
+        partner = self.partner_id
+        contact = self._get_contact()
+        level = self.level_id
+        if self.channel_email and contact.email:
+            template = level.mail_template_id or self.env.ref(
+                "in2dmm_credit.mail_template_dunning"
+            )
+            subject = template._render_field(
+                "subject", self.ids, compute_lang=True
+            )[self.id]
+            body = template._render_field(
+                "body_html", self.ids, compute_lang=True
+            )[self.id]
+            return partner.with_context(mail_notify_force_send=False).message_post(
+                body=body,
+                subject=subject,
+                partner_ids=contact.ids,
+                attachment_ids=attachment.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        if self.channel_email:
+            # no address to mail to: print the letter instead, and say so
+            self.channel_letter = True
+        channels = [
+            label
+            for flag, label in (
+                (self.channel_letter, self.env._("printed letter")),
+                (self.channel_call, self.env._("call")),
+                (self.channel_salesperson, self.env._("salesperson")),
+            )
+            if flag
+        ]
+        body = Markup("%s<br/>%s") % (
+            self.env._(
+                "Dunning level %(level)s (run %(run)s): %(amount)s asked.",
+                level=level.name,
+                run=self.run_id.name,
+                amount=formatLang(
+                    self.env, self.amount_to_pay, currency_obj=self.currency_id
+                ),
+            ),
+            self.env._("Channels: %(channels)s", channels=", ".join(channels) or "-"),
+        )
+        if self.channel_email:
+            body += Markup("<br/>") + escape(
+                self.env._("No e-mail address: the letter is printed instead.")
+            )
+        return partner.message_post(
+            body=body,
+            attachment_ids=attachment.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _invoice_summary_html(self):
+        items = self.item_ids.filtered(
+            lambda i: i.state == "included" and i.kind == "debit"
+        )
+        return Markup("<ul>%s</ul>") % Markup("").join(
+            Markup("<li>%s: %s (%s)</li>")
+            % (
+                item.move_id.name,
+                formatLang(
+                    self.env, item.amount_residual, currency_obj=self.currency_id
+                ),
+                self.env._("%(days)s days overdue", days=item.days_overdue),
+            )
+            for item in items
+        )
+
+    def _schedule_call(self):
+        user = self.collector_id or self.company_id.in2dmm_collector_id or self.env.user
+        self.partner_id.activity_schedule(
+            "in2dmm_credit.mail_activity_type_debtor_call",
+            date_deadline=self.run_id.date,
+            summary=self.env._(
+                "Call about %(amount)s overdue (%(level)s)",
+                amount=formatLang(
+                    self.env, self.amount_to_pay, currency_obj=self.currency_id
+                ),
+                level=self.level_id.name,
+            ),
+            note=self._invoice_summary_html(),
+            user_id=user.id,
+        )
+
+    def _schedule_salesperson_notice(self):
+        self.partner_id.activity_schedule(
+            "in2dmm_credit.mail_activity_type_salesperson_notice",
+            date_deadline=self.run_id.date,
+            summary=self.env._(
+                "Your customer has overdue invoices (%(level)s)",
+                level=self.level_id.name,
+            ),
+            note=self._invoice_summary_html(),
+            user_id=self.salesperson_id.id,
+        )
+
+    def _log_on_invoices(self):
+        bodies = {}
+        for item in self.item_ids.filtered(
+            lambda i: i.kind == "debit" and i.state == "included"
+        ):
+            if item.escalated:
+                text = self.env._(
+                    "Dunning level %(level)s sent (run %(run)s).",
+                    level=item.level_id.name,
+                    run=self.run_id.name,
+                )
+            else:
+                text = self.env._(
+                    "Listed in a dunning letter of level %(level)s (run %(run)s).",
+                    level=self.level_id.name,
+                    run=self.run_id.name,
+                )
+            bodies[item.move_id.id] = text
+        if bodies:
+            moves = self.env["account.move"].browse(list(bodies))
+            moves._message_log_batch(bodies=bodies)
+
+
+def _paragraphs(text):
+    parts = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+    return Markup("").join(
+        Markup("<p>%s</p>") % Markup("<br/>").join(escape(x) for x in p.split("\n"))
+        for p in parts
+    )
+
+
+def _address_lines(contact, commercial):
+    lines = [commercial.name or ""]
+    if contact != commercial and contact.name:
+        lines.append(contact.name)
+    if contact.street:
+        lines.append(contact.street)
+    if contact.street2:
+        lines.append(contact.street2)
+    city = "  ".join(x for x in (contact.zip or "", (contact.city or "").upper()) if x)
+    if city:
+        lines.append(city)
+    if contact.country_id and contact.country_id != commercial.env.company.country_id:
+        lines.append((contact.country_id.name or "").upper())
+    return lines
+
+
+def _letter_company(company):
+    partner = company.partner_id
+    address = [x for x in (partner.street, partner.street2) if x]
+    city = " ".join(x for x in (partner.zip, partner.city) if x)
+    if city:
+        address.append(city)
+    bank = company.partner_id.bank_ids[:1]
+    logo = base64.b64decode(company.logo) if company.logo else None
+    return letter_tools.LetterCompany(
+        name=company.name or "",
+        address_lines=address,
+        phone=company.phone or "",
+        email=company.email or "",
+        website=company.website or "",
+        vat=company.vat or "",
+        coc=company.company_registry or "",
+        iban=bank.acc_number or "",
+        bic=bank.bank_bic or "",
+        bank_name=bank.bank_name or "",
+        logo=logo,
+        color=company.primary_color or "#1f4e79",
+    )
+

@@ -1,0 +1,3 @@
+from . import test_dunning_run
+from . import test_dunning_execute
+from . import test_security
