@@ -1,0 +1,3 @@
+from . import in2dmm_insurer_account
+from . import res_company
+from . import res_config_settings
