@@ -7,7 +7,14 @@
     "website": "https://github.com/in2dmm/in2dmm",
     "author": "in2dmm",
     "license": "LGPL-3",
-    "depends": ["account", "sale_management", "crm", "mail", "contacts"],
+    "depends": [
+        "account",
+        "l10n_nl",
+        "sale_management",
+        "crm",
+        "mail",
+        "contacts",
+    ],
     "external_dependencies": {"python": ["reportlab", "qrcode"]},
     "data": [
         "security/in2dmm_credit_security.xml",

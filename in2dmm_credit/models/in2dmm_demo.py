@@ -73,7 +73,7 @@ class In2dmmDemo(models.AbstractModel):
 
     @api.model
     def _load_demo(self):
-        company = self.env.ref("in2dmm_credit.company_demo")
+        company = self.env.ref("base.demo_company_nl")
         if self.env["account.move"].search_count(
             [("company_id", "=", company.id), ("move_type", "=", "out_invoice")],
             limit=1,
@@ -82,14 +82,10 @@ class In2dmmDemo(models.AbstractModel):
         env = self.with_company(company).with_context(
             allowed_company_ids=[company.id], tracking_disable=True, lang="en_US"
         ).env
-        if not env["account.account"].search_count(
-            [("company_ids", "in", company.id)], limit=1
-        ):
-            env["account.chart.template"].try_loading(
-                "nl", company=company, install_demo=False
-            )
         for user in self.env.ref("base.user_admin") | self.env.ref("base.user_root"):
             user.write({"company_ids": [fields.Command.link(company.id)]})
+        # the web client opens in the Dutch company
+        self.env.ref("base.user_admin").company_id = company
         self._demo_company_bank(env, company)
         policy = env.ref("in2dmm_credit.policy_standard_demo")
         company.write(

@@ -360,83 +360,134 @@ class In2dmmDunningRun(models.Model):
         )
 
     def _create_lines(self, proposals):
+        """Write the proposals as lines and items.
+
+        A run proposes thousands of lines on a large ledger, so they are written
+        with two bulk INSERTs instead of the ORM: every stored value, computed
+        ones included, is known here already. ``test_bulk_values_match_orm``
+        checks that they equal what the ORM computes.
+        """
         self.ensure_one()
+        Line = self.env["in2dmm.dunning.line"]
+        Item = self.env["in2dmm.dunning.line.item"]
         if not proposals:
-            return self.env["in2dmm.dunning.line"]
+            return Line
         company = self.company_id
-        partners = self.env["res.partner"].with_company(company).browse(
-            {p.partner_id for p in proposals}
-        )
+        Partner = self.env["res.partner"].with_company(company)
+        partner_ids = tuple({p.partner_id for p in proposals})
+        partner_data = {
+            pid: (name, user_id, collector_id)
+            for pid, name, user_id, collector_id in self.env.execute_query(
+                SQL(
+                    "SELECT p.id, p.name, p.user_id, %s FROM res_partner p "
+                    "WHERE p.id IN %s",
+                    Partner._field_to_sql("p", "in2dmm_collector_id"),
+                    partner_ids,
+                )
+            )
+        }
         levels = self.env["in2dmm.policy.level"].browse(
             {p.level.id for p in proposals}
         )
-        levels.fetch(["channel_email", "channel_letter", "channel_call",
-                      "channel_salesperson", "manual_review"])
-        partners.fetch(["in2dmm_collector_id", "user_id", "email", "name"])
-        default_collector = company.in2dmm_collector_id
-        line_vals = []
+        level_data = {
+            level.id: level.read(
+                ["channel_email", "channel_letter", "channel_call",
+                 "channel_salesperson", "manual_review", "sequence"]
+            )[0]
+            for level in levels
+        }
+        currencies = self.env["res.currency"].browse({p.currency_id for p in proposals})
+        currency_by_id = {c.id: c for c in currencies}
+        default_collector = company.in2dmm_collector_id.id or None
+        uid, now = self.env.uid, self.env.cr.now()
+        line_rows = []
         for prop in proposals:
-            partner = partners.browse(prop.partner_id)
-            level = levels.browse(prop.level.id)
-            line_vals.append(
-                {
-                    "run_id": self.id,
-                    "partner_id": prop.partner_id,
-                    "currency_id": prop.currency_id,
-                    "policy_id": prop.policy_id,
-                    "level_id": prop.level.id,
-                    "computed_level_id": prop.level.id,
-                    "collector_id": (
-                        partner.in2dmm_collector_id or default_collector
-                    ).id,
-                    "salesperson_id": partner.user_id.id,
-                    "channel_email": level.channel_email,
-                    "channel_letter": level.channel_letter,
-                    "channel_call": level.channel_call,
-                    "channel_salesperson": level.channel_salesperson,
-                    "needs_review": level.manual_review,
-                }
-            )
-        lines = self.env["in2dmm.dunning.line"].create(line_vals)
-        item_vals = []
-        for line, prop in zip(lines, proposals, strict=True):
+            name, user_id, collector_id = partner_data[prop.partner_id]
+            level = level_data[prop.level.id]
+            currency = currency_by_id[prop.currency_id]
+            included = [p for p in prop.items if not p.held]
+            to_pay = currency.round(prop.amount_to_pay)
+            to_pay_company = to_pay
+            if currency != company.currency_id:
+                to_pay_company = currency._convert(
+                    to_pay, company.currency_id, company, self.date
+                )
+            line_rows.append((
+                self.id, company.id, self.date, prop.partner_id, name,
+                prop.currency_id, prop.policy_id, prop.level.id, prop.level.id,
+                level["sequence"], collector_id or default_collector, user_id,
+                "proposed", level["manual_review"], level["channel_email"],
+                level["channel_letter"], level["channel_call"],
+                level["channel_salesperson"],
+                currency.round(prop.amount_overdue), currency.round(prop.amount_credit),
+                to_pay, to_pay_company, len(included),
+                max([p.days_overdue for p in included] or [0]),
+                any(p.held for p in prop.items), uid, now, uid, now,
+            ))
+        line_ids = self._bulk_insert(
+            Line,
+            ["run_id", "company_id", "date", "partner_id", "partner_name",
+             "currency_id", "policy_id", "level_id", "computed_level_id",
+             "level_sequence", "collector_id", "salesperson_id", "state",
+             "needs_review", "channel_email", "channel_letter", "channel_call",
+             "channel_salesperson", "amount_overdue", "amount_credit",
+             "amount_to_pay", "amount_to_pay_company", "invoice_count",
+             "max_days_overdue", "has_held_items", "create_uid", "create_date",
+             "write_uid", "write_date"],
+            line_rows,
+        )
+        item_rows = []
+        for line_id, prop in zip(line_ids, proposals, strict=True):
             for pitem in prop.items:
-                item_vals.append(
-                    {
-                        "line_id": line.id,
-                        "move_line_id": pitem.item.id,
-                        "move_id": pitem.item.move_id,
-                        "kind": "debit",
-                        "date_due": pitem.item.due_date,
-                        "days_overdue": pitem.days_overdue,
-                        "amount_residual": pitem.item.residual,
-                        "level_before_id": pitem.level_before.id
-                        if pitem.level_before
-                        else False,
-                        "level_id": pitem.level.id if pitem.level else False,
-                        "computed_level_id": pitem.level.id if pitem.level else False,
-                        "escalated": pitem.escalated,
-                        "state": "held" if pitem.held else "included",
-                        "hold_reason": pitem.item.hold_reason or False,
-                    }
-                )
+                level_id = pitem.level.id if pitem.level else None
+                item_rows.append((
+                    line_id, self.id, company.id, pitem.item.id, pitem.item.move_id,
+                    "debit", pitem.item.due_date, pitem.days_overdue,
+                    pitem.item.residual,
+                    pitem.level_before.id if pitem.level_before else None,
+                    level_id, level_id, pitem.escalated,
+                    "held" if pitem.held else "included",
+                    pitem.item.hold_reason or None, uid, now, uid, now,
+                ))
             for credit in prop.credit_items:
-                item_vals.append(
-                    {
-                        "line_id": line.id,
-                        "move_line_id": credit.id,
-                        "move_id": credit.move_id,
-                        "kind": "credit",
-                        "date_due": credit.due_date,
-                        "days_overdue": dunning.days_overdue(credit.due_date, self.date)
-                        if credit.due_date
-                        else 0,
-                        "amount_residual": credit.residual,
-                        "state": "included",
-                    }
-                )
-        self.env["in2dmm.dunning.line.item"].create(item_vals)
-        return lines
+                days = dunning.days_overdue(credit.due_date, self.date)
+                item_rows.append((
+                    line_id, self.id, company.id, credit.id, credit.move_id,
+                    "credit", credit.due_date, days if credit.due_date else 0,
+                    credit.residual, None, None, None, False, "included", None,
+                    uid, now, uid, now,
+                ))
+        self._bulk_insert(
+            Item,
+            ["line_id", "run_id", "company_id", "move_line_id", "move_id", "kind",
+             "date_due", "days_overdue", "amount_residual", "level_before_id",
+             "level_id", "computed_level_id", "escalated", "state", "hold_reason",
+             "create_uid", "create_date", "write_uid", "write_date"],
+            item_rows,
+        )
+        Line.invalidate_model()
+        Item.invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+        return Line.browse(line_ids)
+
+    @api.model
+    def _bulk_insert(self, model, columns, rows, page=1000):
+        """INSERT plain rows into ``model``'s table; return the new ids in order."""
+        cr = self.env.cr
+        template = "(" + ",".join(["%s"] * len(columns)) + ")"
+        head = SQL(
+            "INSERT INTO %s (%s) VALUES ",
+            SQL.identifier(model._table),
+            SQL(", ").join(SQL.identifier(column) for column in columns),
+        )
+        ids = []
+        for start in range(0, len(rows), page):
+            values = b",".join(
+                cr.mogrify(template, row) for row in rows[start:start + page]
+            ).decode()
+            cr.execute(SQL("%s%s RETURNING id", head, SQL(values.replace("%", "%%"))))
+            ids.extend(row[0] for row in cr.fetchall())
+        return ids
 
     # ------------------------------------------------------------------
     # Execute

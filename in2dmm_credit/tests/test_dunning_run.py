@@ -169,3 +169,31 @@ class TestDunningCompute(In2dmmCreditCommon):
             self.level1.letter_subject = "Pay {unknown_thing}"
         with self.assertRaises(ValidationError):
             self.level1.letter_body_before = "Broken {placeholder"
+
+    def test_bulk_values_match_orm(self):
+        """Lines are written with bulk SQL: their stored values equal the ORM's."""
+        other = self._new_customer("Hotel Zeezicht")
+        self._invoice(self.customer, 1000, 40).in2dmm_level_id = self.level2
+        self._invoice(self.customer, 250.55, 9)
+        self._invoice(self.customer, 120, 0, move_type="out_refund")
+        self._invoice(other, 77.7, 8)
+        run = self._run()
+        lines = run.line_ids
+        self.assertEqual(len(lines), 2)
+        fnames = ["amount_overdue", "amount_credit", "amount_to_pay",
+                  "amount_to_pay_company", "invoice_count", "max_days_overdue",
+                  "has_held_items", "company_id", "date", "partner_name",
+                  "level_sequence"]
+        stored = {line.id: line.read(fnames)[0] for line in lines}
+        lines.invalidate_recordset()
+        Line = self.env["in2dmm.dunning.line"]
+        for fname in fnames:
+            self.env.add_to_compute(Line._fields[fname], lines)
+        lines._recompute_recordset()
+        for line in lines:
+            recomputed = line.read(fnames)[0]
+            self.assertEqual(stored[line.id], recomputed)
+        items = lines.item_ids
+        self.assertEqual(items.run_id, run)
+        self.assertEqual(items.company_id, self.company)
+        self.assertEqual(len(self._line(run, self.customer).item_ids), 3)
