@@ -10,7 +10,6 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         index="btree_not_null",
-        tracking=True,
         help="Highest dunning level sent for this invoice.",
     )
     in2dmm_last_dunning_date = fields.Date(

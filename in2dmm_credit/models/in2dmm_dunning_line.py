@@ -459,8 +459,13 @@ class In2dmmDunningLine(models.Model):
         if self.channel_salesperson and self.salesperson_id:
             self._schedule_salesperson_notice()
         self._log_on_invoices()
+        # the chatter line above is the history: no tracking, and these two
+        # fields do not touch the invoice's accounting (no dynamic-line sync)
+        quiet_moves = self.env["account.move"].with_context(
+            tracking_disable=True, skip_invoice_sync=True, check_move_validity=False
+        )
         for target_level, items in escalated.grouped("level_id").items():
-            items.move_id.write(
+            quiet_moves.browse(items.move_id.ids).write(
                 {
                     "in2dmm_level_id": target_level.id,
                     "in2dmm_last_dunning_date": run.date,
@@ -565,7 +570,8 @@ class In2dmmDunningLine(models.Model):
 
     def _schedule_call(self):
         user = self.collector_id or self.company_id.in2dmm_collector_id or self.env.user
-        self.partner_id.activity_schedule(
+        # the activity lands on the collector's list; no e-mail per activity
+        self.partner_id.with_context(mail_activity_quick_update=True).activity_schedule(
             "in2dmm_credit.mail_activity_type_debtor_call",
             date_deadline=self.run_id.date,
             summary=self.env._(
@@ -580,7 +586,7 @@ class In2dmmDunningLine(models.Model):
         )
 
     def _schedule_salesperson_notice(self):
-        self.partner_id.activity_schedule(
+        self.partner_id.with_context(mail_activity_quick_update=True).activity_schedule(
             "in2dmm_credit.mail_activity_type_salesperson_notice",
             date_deadline=self.run_id.date,
             summary=self.env._(

@@ -172,7 +172,7 @@ class TestDunningCompute(In2dmmCreditCommon):
 
     def test_bulk_values_match_orm(self):
         """Lines are written with bulk SQL: their stored values equal the ORM's."""
-        other = self._new_customer("Hotel Zeezicht")
+        other = self._new_customer("Hotel 'Zeezicht' \\ Strand\tpaviljoen 100%")
         self._invoice(self.customer, 1000, 40).in2dmm_level_id = self.level2
         self._invoice(self.customer, 250.55, 9)
         self._invoice(self.customer, 120, 0, move_type="out_refund")
@@ -197,3 +197,4 @@ class TestDunningCompute(In2dmmCreditCommon):
         self.assertEqual(items.run_id, run)
         self.assertEqual(items.company_id, self.company)
         self.assertEqual(len(self._line(run, self.customer).item_ids), 3)
+        self.assertEqual(self._line(run, other).partner_name, other.name)
