@@ -74,11 +74,10 @@ class In2dmmDemo(models.AbstractModel):
     @api.model
     def _load_demo(self):
         company = self.env.ref("base.demo_company_nl")
-        if self.env["account.move"].search_count(
-            [("company_id", "=", company.id), ("move_type", "=", "out_invoice")],
-            limit=1,
+        if self.env["res.partner"].search_count(
+            [("ref", "=", "DEB10001"), ("name", "=", CUSTOMERS[0][0])], limit=1
         ):
-            return
+            return  # loaded already
         env = self.with_company(company).with_context(
             allowed_company_ids=[company.id], tracking_disable=True, lang="en_US"
         ).env

@@ -187,7 +187,7 @@ class In2dmmDunningRun(models.Model):
                         "%(count)s lines are being sent. The run shows the progress.",
                         count=len(lines),
                     ),
-                    "next": {"type": "ir.actions.act_window_close"},
+                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
                 },
             }
         run.state = "executing"

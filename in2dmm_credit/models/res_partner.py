@@ -57,6 +57,11 @@ class ResPartner(models.Model):
     in2dmm_overdue_count = fields.Integer(
         string="Overdue Invoices", compute="_compute_in2dmm_overdue"
     )
+    in2dmm_overdue_invoice_ids = fields.Many2many(
+        "account.move",
+        string="Overdue Invoices",
+        compute="_compute_in2dmm_overdue_invoice_ids",
+    )
     in2dmm_last_level_id = fields.Many2one(
         "in2dmm.policy.level",
         string="Last Dunning Level",
@@ -142,6 +147,26 @@ class ResPartner(models.Model):
             partner.in2dmm_amount_overdue = amount
             partner.in2dmm_overdue_count = count
             partner.in2dmm_last_level_id = levels_by_partner.get(key, level_model)
+
+    @api.depends_context("company")
+    def _compute_in2dmm_overdue_invoice_ids(self):
+        today = fields.Date.context_today(self)
+        moves = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "in", ("out_invoice", "out_receipt")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", today),
+            ],
+            order="invoice_date_due",
+        )
+        by_partner = moves.grouped("commercial_partner_id")
+        for partner in self:
+            partner.in2dmm_overdue_invoice_ids = by_partner.get(
+                partner.commercial_partner_id, moves.browse()
+            )
 
     def action_in2dmm_open_overdue(self):
         self.ensure_one()
