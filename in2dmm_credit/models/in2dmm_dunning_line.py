@@ -367,6 +367,8 @@ class In2dmmDunningLine(models.Model):
                 amount_to_pay=env._("Amount to pay"),
                 vat=env._("VAT"),
                 coc=env._("CoC"),
+                account_holder=env._("Account holder"),
+                scan_to_pay=env._("Scan to pay"),
             )
             items = []
             for item in line.item_ids:
@@ -407,7 +409,10 @@ class In2dmmDunningLine(models.Model):
                     total_overdue=line.amount_overdue,
                     amount_to_pay=line.amount_to_pay,
                     currency_symbol=line.currency_id.symbol or line.currency_id.name,
-                    currency_position=line.currency_id.position or "before",
+                    # Dutch writes the euro sign first: € 1.234,56
+                    currency_position="before"
+                    if lang.startswith("nl")
+                    else line.currency_id.position or "before",
                     lang=lang,
                     reference=f"{line.run_id.name}/{line.id}",
                     customer_ref=line.partner_id.ref or str(line.partner_id.id),
@@ -509,9 +514,12 @@ class In2dmmDunningLine(models.Model):
             body = template._render_field(
                 "body_html", self.ids, compute_lang=True
             )[self.id]
+            sender = self.collector_id or self.run_id.write_uid
             return partner.with_context(mail_notify_force_send=False).message_post(
                 body=body,
                 subject=subject,
+                author_id=sender.partner_id.id,
+                email_from=sender.email_formatted or None,
                 partner_ids=contact.ids,
                 attachment_ids=attachment.ids,
                 message_type="comment",
@@ -547,6 +555,7 @@ class In2dmmDunningLine(models.Model):
             )
         return partner.message_post(
             body=body,
+            author_id=self.run_id.write_uid.partner_id.id,
             attachment_ids=attachment.ids,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
@@ -617,7 +626,9 @@ class In2dmmDunningLine(models.Model):
             bodies[item.move_id.id] = text
         if bodies:
             moves = self.env["account.move"].browse(list(bodies))
-            moves._message_log_batch(bodies=bodies)
+            moves._message_log_batch(
+                bodies=bodies, author_id=self.run_id.write_uid.partner_id.id
+            )
 
 
 def _paragraphs(text):

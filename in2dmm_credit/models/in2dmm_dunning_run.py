@@ -69,7 +69,9 @@ class In2dmmDunningRun(models.Model):
     letters_attachment_id = fields.Many2one(
         "ir.attachment", string="Printable Letters", readonly=True, copy=False
     )
-    letters_file = fields.Binary(related="letters_attachment_id.datas")
+    letters_file = fields.Binary(
+        related="letters_attachment_id.datas", string="Letters to Print"
+    )
     letters_filename = fields.Char(
         related="letters_attachment_id.name", string="Letters File Name"
     )
@@ -530,9 +532,19 @@ class In2dmmDunningRun(models.Model):
                 line.write({"state": "failed", "error": str(exc)})
         return lines
 
+    def _user_lang(self):
+        """Language for what a run writes in the background (chatter, activities):
+        that of the user who started it, else the company's."""
+        self.ensure_one()
+        user = self.write_uid
+        if not user or user._is_superuser() or user == self.env.ref("base.user_root"):
+            return self.company_id.partner_id.lang or self.env.lang
+        return user.lang or self.env.lang
+
     def _finish(self):
         """Merge the printable letters of the run and close it."""
         for run in self:
+            run = run.with_context(lang=run._user_lang())
             letter_lines = run.line_ids.filtered(
                 lambda line: line.state == "done" and line.channel_letter
             )
@@ -540,7 +552,7 @@ class In2dmmDunningRun(models.Model):
                 pdf = render_letters(letter_lines._prepare_letters())
                 attachment = self.env["ir.attachment"].create(
                     {
-                        "name": self.env._("%(run)s - letters.pdf", run=run.name),
+                        "name": run.env._("%(run)s - letters.pdf", run=run.name),
                         "type": "binary",
                         "datas": base64.b64encode(pdf),
                         "res_model": run._name,
@@ -551,7 +563,7 @@ class In2dmmDunningRun(models.Model):
                 run.letters_attachment_id = attachment
             run.state = "done"
             run.message_post(
-                body=self.env._(
+                body=run.env._(
                     "Run executed: %(done)s lines sent, %(failed)s failed, "
                     "%(excluded)s excluded.",
                     done=run.done_count,
@@ -568,6 +580,7 @@ class In2dmmDunningRun(models.Model):
             run = run.try_lock_for_update()
             if not run:
                 continue
+            run = run.with_context(lang=run._user_lang())
             batch_size = max(run.company_id.in2dmm_batch_size, 1)
             while True:
                 domain = [("run_id", "=", run.id), ("state", "=", "proposed")]
@@ -582,7 +595,7 @@ class In2dmmDunningRun(models.Model):
                     len(lines), remaining=remaining
                 ) <= 0:
                     return
-                run = run.try_lock_for_update()
+                run = run.try_lock_for_update().with_context(lang=run.env.lang)
                 if not run:
                     break
 

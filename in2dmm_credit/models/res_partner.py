@@ -55,7 +55,7 @@ class ResPartner(models.Model):
         currency_field="currency_id",
     )
     in2dmm_overdue_count = fields.Integer(
-        string="Overdue Invoices", compute="_compute_in2dmm_overdue"
+        string="Overdue Invoice Count", compute="_compute_in2dmm_overdue"
     )
     in2dmm_overdue_invoice_ids = fields.Many2many(
         "account.move",
