@@ -29,11 +29,18 @@ def parse_args():
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--customers", type=int, default=5000)
     parser.add_argument("--invoices", type=int, default=50000)
-    parser.add_argument("--execute", type=int, default=-1,
-                        help="lines to execute (-1: all, 0: skip execution)")
+    parser.add_argument(
+        "--execute",
+        type=int,
+        default=-1,
+        help="lines to execute (-1: all, 0: skip execution)",
+    )
     parser.add_argument("--seed", type=int, default=19)
-    parser.add_argument("odoo_args", nargs=argparse.REMAINDER,
-                        help="Odoo options after --, e.g. -- --db_host 127.0.0.1")
+    parser.add_argument(
+        "odoo_args",
+        nargs=argparse.REMAINDER,
+        help="Odoo options after --, e.g. -- --db_host 127.0.0.1",
+    )
     return parser.parse_args()
 
 
@@ -48,7 +55,7 @@ def timed(label, func, results):
 
 def build_ledger(env, n_customers, n_invoices, seed):
     """A Dutch company, a 4-level policy, customers and a ledger in bulk SQL."""
-    from odoo import Command
+    from odoo import Command  # noqa: PLC0415 - after config
 
     rnd = random.Random(seed)
     cr = env.cr
@@ -64,9 +71,14 @@ def build_ledger(env, n_customers, n_invoices, seed):
             "company_registry": "69599084",
         }
     )
-    env.user.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
-    env = env(context=dict(env.context, allowed_company_ids=[company.id],
-                           tracking_disable=True))
+    env.user.write(
+        {"company_ids": [Command.link(company.id)], "company_id": company.id}
+    )
+    env = env(
+        context=dict(
+            env.context, allowed_company_ids=[company.id], tracking_disable=True
+        )
+    )
     env["account.chart.template"].try_loading("nl", company=company, install_demo=False)
     env["res.partner.bank"].create(
         {"partner_id": company.partner_id.id, "acc_number": "NL91ABNA0417164300"}
@@ -101,15 +113,24 @@ def build_ledger(env, n_customers, n_invoices, seed):
             )
         )
     policy = env["in2dmm.policy"].create(
-        {"name": "Benchmark", "company_id": company.id, "level_ids": levels,
-         "min_interval_days": 7}
+        {
+            "name": "Benchmark",
+            "company_id": company.id,
+            "level_ids": levels,
+            "min_interval_days": 7,
+        }
     )
     policy_levels = policy.level_ids.sorted("sequence")
-    company.write({"in2dmm_policy_id": policy.id,
-                   "in2dmm_collector_id": env.user.id})
+    company.write({"in2dmm_policy_id": policy.id, "in2dmm_collector_id": env.user.id})
 
-    cities = [("Utrecht", "3511"), ("Rotterdam", "3011"), ("Zwolle", "8011"),
-              ("Groningen", "9711"), ("Eindhoven", "5611"), ("Haarlem", "2011")]
+    cities = [
+        ("Utrecht", "3511"),
+        ("Rotterdam", "3011"),
+        ("Zwolle", "8011"),
+        ("Groningen", "9711"),
+        ("Eindhoven", "5611"),
+        ("Haarlem", "2011"),
+    ]
     partner_vals = []
     for i in range(n_customers):
         city, pc = rnd.choice(cities)
@@ -143,8 +164,12 @@ def build_ledger(env, n_customers, n_invoices, seed):
     today = date.today()
     # payment behaviour per customer: (share paid on time, mean delay in days when
     # late); 55% good payers, 25% average, 12% late, 8% bad
-    classes = [(0.55, (0.95, 6)), (0.25, (0.70, 20)), (0.12, (0.30, 60)),
-               (0.08, (0.10, 200))]
+    classes = [
+        (0.55, (0.95, 6)),
+        (0.25, (0.70, 20)),
+        (0.12, (0.30, 60)),
+        (0.08, (0.10, 200)),
+    ]
 
     def pick_class():
         x, acc = rnd.random(), 0.0
@@ -155,7 +180,7 @@ def build_ledger(env, n_customers, n_invoices, seed):
         return classes[-1][1]
 
     behaviour = [pick_class() for _ in range(n_customers)]
-    moves, lines = [], []
+    moves = []
     for i in range(n_invoices):
         p_idx = rnd.randrange(n_customers)
         on_time, delay = behaviour[p_idx]
@@ -166,8 +191,9 @@ def build_ledger(env, n_customers, n_invoices, seed):
         if due > today:
             residual = amount  # not yet due, open
         else:
-            paid_on = due + timedelta(days=0 if rnd.random() < on_time
-                                      else int(rnd.expovariate(1 / delay)))
+            paid_on = due + timedelta(
+                days=0 if rnd.random() < on_time else int(rnd.expovariate(1 / delay))
+            )
             if paid_on <= today:
                 residual = 0.0
             elif rnd.random() < 0.1:
@@ -188,10 +214,28 @@ def build_ledger(env, n_customers, n_invoices, seed):
     prefix = f"BENCH/{today.year}/"
     rows = []
     for i, partner_id, inv_date, due, amount, residual, level_id in moves:
-        state = "not_paid" if residual == amount else ("paid" if not residual else "partial")
-        rows.append((base_id + i, f"{prefix}{i + 1:06d}", partner_id, partner_id,
-                     inv_date, due, amount, residual, state, level_id))
-    _bulk(cr, """
+        state = (
+            "not_paid"
+            if residual == amount
+            else ("paid" if not residual else "partial")
+        )
+        rows.append(
+            (
+                base_id + i,
+                f"{prefix}{i + 1:06d}",
+                partner_id,
+                partner_id,
+                inv_date,
+                due,
+                amount,
+                residual,
+                state,
+                level_id,
+            )
+        )
+    _bulk(
+        cr,
+        """
         INSERT INTO account_move (id, name, partner_id, commercial_partner_id, date,
             invoice_date, invoice_date_due, amount_total, amount_residual,
             payment_state, in2dmm_level_id, move_type, state, journal_id, company_id,
@@ -204,17 +248,50 @@ def build_ledger(env, n_customers, n_invoices, seed):
             now(), now(), 1, 1
         FROM (VALUES %s) AS v(id, name, partner_id, cpid, date, due, amount, residual,
                              state, level_id)
-    """, rows, (journal.id, company.id, eur),
+    """,
+        rows,
+        (journal.id, company.id, eur),
         "(%s::int, %s, %s::int, %s::int, %s::date, %s::date, %s::numeric, %s::numeric,"
-        " %s, %s::int)")
+        " %s, %s::int)",
+    )
     line_rows = []
     for i, partner_id, inv_date, due, amount, residual, _level in moves:
         mid = base_id + i
-        line_rows.append((mid, partner_id, inv_date, due, receivable.id, amount, 0.0,
-                          amount, residual, residual, residual == 0, "payment_term"))
-        line_rows.append((mid, partner_id, inv_date, None, income.id, 0.0, amount,
-                          -amount, 0.0, 0.0, False, "product"))
-    _bulk(cr, """
+        line_rows.append(
+            (
+                mid,
+                partner_id,
+                inv_date,
+                due,
+                receivable.id,
+                amount,
+                0.0,
+                amount,
+                residual,
+                residual,
+                residual == 0,
+                "payment_term",
+            )
+        )
+        line_rows.append(
+            (
+                mid,
+                partner_id,
+                inv_date,
+                None,
+                income.id,
+                0.0,
+                amount,
+                -amount,
+                0.0,
+                0.0,
+                False,
+                "product",
+            )
+        )
+    _bulk(
+        cr,
+        """
         INSERT INTO account_move_line (move_id, partner_id, date, date_maturity,
             account_id, debit, credit, balance, amount_currency, amount_residual,
             amount_residual_currency, reconciled, display_type, parent_state,
@@ -229,10 +306,15 @@ def build_ledger(env, n_customers, n_invoices, seed):
         FROM (VALUES %s) AS v(move_id, partner_id, date, due, account_id, debit,
                              credit, balance, residual, residual_cur, reconciled,
                              display_type)
-    """, line_rows, (journal.id, company.id, eur, eur),
+    """,
+        line_rows,
+        (journal.id, company.id, eur, eur),
         "(%s::int, %s::int, %s::date, %s::date, %s::int, %s::numeric, %s::numeric,"
-        " %s::numeric, %s::numeric, %s::numeric, %s::bool, %s)")
-    cr.execute("SELECT setval('account_move_id_seq', (SELECT MAX(id) FROM account_move))")
+        " %s::numeric, %s::numeric, %s::numeric, %s::bool, %s)",
+    )
+    cr.execute(
+        "SELECT setval('account_move_id_seq', (SELECT MAX(id) FROM account_move))"
+    )
     cr.execute("ANALYZE account_move; ANALYZE account_move_line; ANALYZE res_partner")
     env.invalidate_all()
     return env, company
@@ -241,10 +323,11 @@ def build_ledger(env, n_customers, n_invoices, seed):
 def _bulk(cr, query, rows, params, row_template, page=2000):
     """INSERT ... SELECT FROM (VALUES ...) in pages (psycopg2's execute_values idea)."""
     for start in range(0, len(rows), page):
-        chunk = rows[start:start + page]
+        chunk = rows[start : start + page]
         values = ",".join(cr.mogrify(row_template, row).decode() for row in chunk)
-        cr.execute(query.replace("VALUES %s", "VALUES " + values.replace("%", "%%")),
-                   params)
+        cr.execute(
+            query.replace("VALUES %s", "VALUES " + values.replace("%", "%%")), params
+        )
 
 
 def sql_baseline(env, company, run_date):
@@ -268,16 +351,19 @@ def sql_baseline(env, company, run_date):
 
 def main():
     args = parse_args()
-    import odoo
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
+    import odoo  # noqa: PLC0415 - after config
+    from odoo.modules.registry import Registry  # noqa: PLC0415 - after config
+    from odoo.tools import config  # noqa: PLC0415 - after config
 
     odoo_args = [a for a in args.odoo_args if a != "--"]
     config.parse_config(["-d", args.database, *odoo_args])
     registry = Registry(args.database)
     results = {}
-    print(f"in2dmm benchmark: {args.customers} customers, {args.invoices} invoices, "
-          f"database {args.database}", flush=True)
+    print(
+        f"in2dmm benchmark: {args.customers} customers, {args.invoices} invoices, "
+        f"database {args.database}",
+        flush=True,
+    )
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
         env, company = timed(
@@ -290,7 +376,11 @@ def main():
         Run = env["in2dmm.dunning.run"].with_company(company)
         # warm caches once so that both sides are measured warm
         sql_baseline(env, company, run_date)
-        rows = timed("SQL: select overdue lines", lambda: sql_baseline(env, company, run_date), results)
+        rows = timed(
+            "SQL: select overdue lines",
+            lambda: sql_baseline(env, company, run_date),
+            results,
+        )
         run = Run.create({"company_id": company.id, "date": run_date})
         cr.commit()
         timed("compute (run._compute_lines)", run._compute_lines, results)
@@ -298,14 +388,19 @@ def main():
         cr.commit()
         n_lines = len(run.line_ids)
         n_items = len(run.line_ids.item_ids)
-        print(f"  open items selected by SQL: {len(rows)}; lines proposed: {n_lines};"
-              f" items: {n_items}", flush=True)
+        print(
+            f"  open items selected by SQL: {len(rows)}; lines proposed: {n_lines};"
+            f" items: {n_items}",
+            flush=True,
+        )
 
-        from odoo.addons.in2dmm_credit.tools.letter import render_letters
+        from odoo.addons.in2dmm_credit.tools.letter import render_letters  # noqa: PLC0415 - after config
 
         lines = run.line_ids
         letters = timed("prepare letter data", lines._prepare_letters, results)
-        pdf = timed("render all letters (reportlab)", lambda: render_letters(letters), results)
+        pdf = timed(
+            "render all letters (reportlab)", lambda: render_letters(letters), results
+        )
         print(f"  merged PDF: {len(pdf) / 1e6:.1f} MB", flush=True)
 
         executed = 0
@@ -318,7 +413,7 @@ def main():
             def execute():
                 batch = 200
                 for start in range(0, len(todo), batch):
-                    run._execute_lines(todo[start:start + batch])
+                    run._execute_lines(todo[start : start + batch])
                     env.flush_all()
                     cr.commit()
                     env.invalidate_all()
@@ -333,13 +428,19 @@ def main():
     prepare = results["prepare letter data"]
     print()
     print("Results")
-    print(f"  compute / SQL ratio: {compute / sql:.2f}x  (target <= 5x; compute "
-          f"{compute * 1000:.0f} ms, SQL {sql * 1000:.0f} ms)")
+    print(
+        f"  compute / SQL ratio: {compute / sql:.2f}x  (target <= 5x; compute "
+        f"{compute * 1000:.0f} ms, SQL {sql * 1000:.0f} ms)"
+    )
     print(f"  letters per second (render only): {n_lines / render:.0f}  (target >= 50)")
-    print(f"  letters per second (prepare + render): {n_lines / (render + prepare):.0f}")
+    print(
+        f"  letters per second (prepare + render): {n_lines / (render + prepare):.0f}"
+    )
     if executed:
         ex = results[f"execute {executed} lines"]
-        print(f"  execute: {executed} lines in {ex:.1f} s = {executed / ex:.1f} lines/s")
+        print(
+            f"  execute: {executed} lines in {ex:.1f} s = {executed / ex:.1f} lines/s"
+        )
     print(f"  cores used: 1 (single process), machine has {os.cpu_count()} cores")
     return 0
 

@@ -183,12 +183,15 @@ def test_recompute_after_execution_proposes_nothing():
     items = [item(1, 8), item(2, 25, level_id=1)]
     props = run(items)
     # simulate execution: write the new levels back
-    done = {
-        p.item.id: p.level.id for prop in props for p in prop.items if p.escalated
-    }
+    done = {p.item.id: p.level.id for prop in props for p in prop.items if p.escalated}
     after = [
-        OpenItem(**{**i.__dict__, "level_id": done.get(i.id, i.level_id),
-                    "last_dunning_date": RUN})
+        OpenItem(
+            **{
+                **i.__dict__,
+                "level_id": done.get(i.id, i.level_id),
+                "last_dunning_date": RUN,
+            }
+        )
         for i in items
     ]
     assert run(after) == []

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 # profiles: good (pays on time), late (pays late), overdue_1 .. overdue_4 (open
 # invoices that many dunning steps late), credit (with a credit note), partial
 # (partly paid), excluded (excluded from dunning), foreign.
+# fmt: off
 CUSTOMERS = [
     ("Bakkerij De Gouden Korst", "Utrecht", "3511 AB", "Oudegracht 12", "wholesale", "nl_NL", True, "good"),
     ("Bouwbedrijf Jansen & Zonen B.V.", "Amersfoort", "3811 HN", "Utrechtseweg 45", "construction", "nl_NL", True, "overdue_3"),
@@ -61,6 +62,7 @@ CUSTOMERS = [
     ("Gemeentelijk Sportfonds", "Utrecht", "3500 AA", "Postbus 16200", "wholesale", "nl_NL", True, "good"),
     ("Stichting Woonzorg", "Rotterdam", "3000 AB", "Postbus 1234", "wholesale", "nl_NL", True, "overdue_3"),
 ]
+# fmt: on
 
 COUNTRY_BY_LANG = {"fr_BE": "base.be", "de_DE": "base.de", "en_GB": "base.uk"}
 # days after the due date at which each level was already sent
@@ -78,9 +80,13 @@ class In2dmmDemo(models.AbstractModel):
             [("ref", "=", "DEB10001"), ("name", "=", CUSTOMERS[0][0])], limit=1
         ):
             return  # loaded already
-        env = self.with_company(company).with_context(
-            allowed_company_ids=[company.id], tracking_disable=True, lang="en_US"
-        ).env
+        env = (
+            self.with_company(company)
+            .with_context(
+                allowed_company_ids=[company.id], tracking_disable=True, lang="en_US"
+            )
+            .env
+        )
         for user in self.env.ref("base.user_admin") | self.env.ref("base.user_root"):
             user.write({"company_ids": [fields.Command.link(company.id)]})
         # the web client opens in the Dutch company
@@ -136,9 +142,16 @@ class In2dmmDemo(models.AbstractModel):
         )
         levels = policy.level_ids.sorted("sequence")
         partner_vals = []
-        for idx, (name, city, zip_code, street, group, lang, has_email, _profile) in (
-            enumerate(CUSTOMERS)
-        ):
+        for idx, (
+            name,
+            city,
+            zip_code,
+            street,
+            group,
+            lang,
+            has_email,
+            _profile,
+        ) in enumerate(CUSTOMERS):
             country = env.ref(COUNTRY_BY_LANG.get(lang, "base.nl"))
             slug = "".join(c for c in name.lower() if c.isalnum())[:20]
             partner_vals.append(
@@ -212,15 +225,20 @@ class In2dmmDemo(models.AbstractModel):
         wizard.create(vals)._create_payments()
 
     @api.model
-    def _demo_partner_invoices(self, env, rnd, today, partner, profile, tax, journal,
-                               levels):
+    def _demo_partner_invoices(
+        self, env, rnd, today, partner, profile, tax, journal, levels
+    ):
         def invoice(days_overdue, amount=None):
             due = today - timedelta(days=days_overdue)
             inv_date = due - timedelta(days=30)
             return self._demo_invoice(
-                env, partner, inv_date, due,
+                env,
+                partner,
+                inv_date,
+                due,
                 amount or rnd.choice([185, 420, 760, 1250, 2340, 4875]),
-                tax, journal,
+                tax,
+                journal,
             )
 
         # paid history, for every customer

@@ -72,11 +72,15 @@ class In2dmmDunningLine(models.Model):
         compute="_compute_amounts", store=True, currency_field="currency_id"
     )
     amount_credit = fields.Monetary(
-        string="Credits", compute="_compute_amounts", store=True,
+        string="Credits",
+        compute="_compute_amounts",
+        store=True,
         currency_field="currency_id",
     )
     amount_to_pay = fields.Monetary(
-        string="Amount Asked", compute="_compute_amounts", store=True,
+        string="Amount Asked",
+        compute="_compute_amounts",
+        store=True,
         currency_field="currency_id",
     )
     amount_to_pay_company = fields.Monetary(
@@ -116,12 +120,16 @@ class In2dmmDunningLine(models.Model):
             line.amount_overdue = sum(debit.mapped("amount_residual"))
             line.amount_credit = sum(credit.mapped("amount_residual"))
             line.amount_to_pay = max(line.amount_overdue + line.amount_credit, 0.0)
-            line.amount_to_pay_company = line.currency_id._convert(
-                line.amount_to_pay,
-                line.company_id.currency_id,
-                line.company_id,
-                line.date or fields.Date.context_today(line),
-            ) if line.currency_id != line.company_id.currency_id else line.amount_to_pay
+            line.amount_to_pay_company = (
+                line.currency_id._convert(
+                    line.amount_to_pay,
+                    line.company_id.currency_id,
+                    line.company_id,
+                    line.date or fields.Date.context_today(line),
+                )
+                if line.currency_id != line.company_id.currency_id
+                else line.amount_to_pay
+            )
             line.invoice_count = len(debit)
             line.max_days_overdue = max(debit.mapped("days_overdue") or [0])
             line.has_held_items = any(i.state == "held" for i in line.item_ids)
@@ -333,7 +341,7 @@ class In2dmmDunningLine(models.Model):
     # ------------------------------------------------------------------
 
     def _prepare_letters(self):
-        """Plain letter data for :mod:`..tools.letter`, each in its partner's language."""
+        """Letter data for :mod:`..tools.letter`, each in its partner's language."""
         company_cache = {}
         letters = []
         for line in self:
@@ -439,9 +447,11 @@ class In2dmmDunningLine(models.Model):
         moves.invalidate_recordset(["in2dmm_level_id"])
         # another run may have sent these levels meanwhile: never send twice
         stale = escalated.filtered(
-            lambda i: i.move_id.in2dmm_level_id
-            and (i.move_id.in2dmm_level_id.sequence, i.move_id.in2dmm_level_id.days)
-            >= (i.level_id.sequence, i.level_id.days)
+            lambda i: (
+                i.move_id.in2dmm_level_id
+                and (i.move_id.in2dmm_level_id.sequence, i.move_id.in2dmm_level_id.days)
+                >= (i.level_id.sequence, i.level_id.days)
+            )
         )
         if stale:
             stale.write({"escalated": False})
@@ -508,12 +518,12 @@ class In2dmmDunningLine(models.Model):
             template = level.mail_template_id or self.env.ref(
                 "in2dmm_credit.mail_template_dunning"
             )
-            subject = template._render_field(
-                "subject", self.ids, compute_lang=True
-            )[self.id]
-            body = template._render_field(
-                "body_html", self.ids, compute_lang=True
-            )[self.id]
+            subject = template._render_field("subject", self.ids, compute_lang=True)[
+                self.id
+            ]
+            body = template._render_field("body_html", self.ids, compute_lang=True)[
+                self.id
+            ]
             sender = self.collector_id or self.run_id.write_uid
             return partner.with_context(mail_notify_force_send=False).message_post(
                 body=body,
@@ -677,4 +687,3 @@ def _letter_company(company):
         logo=logo,
         color=company.primary_color or "#1f4e79",
     )
-

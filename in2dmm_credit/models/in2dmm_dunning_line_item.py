@@ -16,20 +16,21 @@ class In2dmmDunningLineItem(models.Model):
     currency_id = fields.Many2one(related="line_id.currency_id")
     line_state = fields.Selection(related="line_id.state", string="Line State")
     move_line_id = fields.Many2one("account.move.line", required=True, index=True)
-    move_id = fields.Many2one("account.move", string="Document", required=True,
-                              index=True)
+    move_id = fields.Many2one(
+        "account.move", string="Document", required=True, index=True
+    )
     kind = fields.Selection(
         [("debit", "Due"), ("credit", "Credit")], required=True, default="debit"
     )
     date_due = fields.Date(string="Due Date")
     days_overdue = fields.Integer()
-    amount_residual = fields.Monetary(string="Open Amount", currency_field="currency_id")
+    amount_residual = fields.Monetary(
+        string="Open Amount", currency_field="currency_id"
+    )
     level_before_id = fields.Many2one("in2dmm.policy.level", string="Level Before")
     level_id = fields.Many2one("in2dmm.policy.level", string="New Level")
     computed_level_id = fields.Many2one("in2dmm.policy.level")
-    escalated = fields.Boolean(
-        help="This run raises the invoice's dunning level."
-    )
+    escalated = fields.Boolean(help="This run raises the invoice's dunning level.")
     state = fields.Selection(
         [("included", "Included"), ("excluded", "Excluded"), ("held", "Held")],
         default="included",

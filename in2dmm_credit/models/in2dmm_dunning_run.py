@@ -26,9 +26,7 @@ class In2dmmDunningRun(models.Model):
     name = fields.Char(
         required=True, copy=False, readonly=True, default=lambda self: self.env._("New")
     )
-    date = fields.Date(
-        required=True, default=fields.Date.context_today, tracking=True
-    )
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -253,14 +251,24 @@ class In2dmmDunningRun(models.Model):
         company = self.company_id
         Partner = self.env["res.partner"].with_company(company)
         self.env["account.move.line"].flush_model(
-            ["amount_residual_currency", "reconciled", "parent_state", "account_id",
-             "partner_id", "date_maturity", "currency_id", "company_id", "move_id"]
+            [
+                "amount_residual_currency",
+                "reconciled",
+                "parent_state",
+                "account_id",
+                "partner_id",
+                "date_maturity",
+                "currency_id",
+                "company_id",
+                "move_id",
+            ]
         )
         self.env["account.move"].flush_model(
             ["in2dmm_level_id", "in2dmm_last_dunning_date", "in2dmm_excluded"]
         )
-        Partner.flush_model(["in2dmm_policy_id", "in2dmm_no_dunning",
-                             "commercial_partner_id"])
+        Partner.flush_model(
+            ["in2dmm_policy_id", "in2dmm_no_dunning", "commercial_partner_id"]
+        )
         rows = self.env.execute_query(
             SQL(
                 """
@@ -285,7 +293,9 @@ class In2dmmDunningRun(models.Model):
                 no_dunning=Partner._field_to_sql("p", "in2dmm_no_dunning"),
                 policy=Partner._field_to_sql("p", "in2dmm_policy_id"),
                 company=company.id,
-                horizon=fields.Date.add(self.date, days=self._max_pre_due_days(policies)),
+                horizon=fields.Date.add(
+                    self.date, days=self._max_pre_due_days(policies)
+                ),
             )
         )
         # customer groups -> policy, for customers without a policy of their own
@@ -312,8 +322,18 @@ class In2dmmDunningRun(models.Model):
         move_ids = {row[1] for row in rows if row[5] > 0}
         holds = self.env["account.move"].browse(move_ids)._in2dmm_hold_reasons()
         items = []
-        for (aml_id, move_id, partner_id, currency_id, due, residual, level_id,
-             last_date, excluded, policy_id) in rows:
+        for (
+            aml_id,
+            move_id,
+            partner_id,
+            currency_id,
+            due,
+            residual,
+            level_id,
+            last_date,
+            excluded,
+            policy_id,
+        ) in rows:
             items.append(
                 dunning.OpenItem(
                     id=aml_id,
@@ -362,7 +382,9 @@ class In2dmmDunningRun(models.Model):
         run.state = "computed"
         _logger.info(
             "Dunning run %s: %s open items, %s lines proposed",
-            run.name, len(items), len(proposals),
+            run.name,
+            len(items),
+            len(proposals),
         )
 
     def _create_lines(self, proposals):
@@ -392,13 +414,17 @@ class In2dmmDunningRun(models.Model):
                 )
             )
         }
-        levels = self.env["in2dmm.policy.level"].browse(
-            {p.level.id for p in proposals}
-        )
+        levels = self.env["in2dmm.policy.level"].browse({p.level.id for p in proposals})
         level_data = {
             level.id: level.read(
-                ["channel_email", "channel_letter", "channel_call",
-                 "channel_salesperson", "manual_review", "sequence"]
+                [
+                    "channel_email",
+                    "channel_letter",
+                    "channel_call",
+                    "channel_salesperson",
+                    "manual_review",
+                    "sequence",
+                ]
             )[0]
             for level in levels
         }
@@ -418,57 +444,149 @@ class In2dmmDunningRun(models.Model):
                 to_pay_company = currency._convert(
                     to_pay, company.currency_id, company, self.date
                 )
-            line_rows.append((
-                self.id, company.id, self.date, prop.partner_id, name,
-                prop.currency_id, prop.policy_id, prop.level.id, prop.level.id,
-                level["sequence"], collector_id or default_collector, user_id,
-                "proposed", level["manual_review"], level["channel_email"],
-                level["channel_letter"], level["channel_call"],
-                level["channel_salesperson"],
-                currency.round(prop.amount_overdue), currency.round(prop.amount_credit),
-                to_pay, to_pay_company, len(included),
-                max([p.days_overdue for p in included] or [0]),
-                any(p.held for p in prop.items), uid, now, uid, now,
-            ))
+            line_rows.append(
+                (
+                    self.id,
+                    company.id,
+                    self.date,
+                    prop.partner_id,
+                    name,
+                    prop.currency_id,
+                    prop.policy_id,
+                    prop.level.id,
+                    prop.level.id,
+                    level["sequence"],
+                    collector_id or default_collector,
+                    user_id,
+                    "proposed",
+                    level["manual_review"],
+                    level["channel_email"],
+                    level["channel_letter"],
+                    level["channel_call"],
+                    level["channel_salesperson"],
+                    currency.round(prop.amount_overdue),
+                    currency.round(prop.amount_credit),
+                    to_pay,
+                    to_pay_company,
+                    len(included),
+                    max([p.days_overdue for p in included] or [0]),
+                    any(p.held for p in prop.items),
+                    uid,
+                    now,
+                    uid,
+                    now,
+                )
+            )
         line_ids = self._bulk_insert(
             Line,
-            ["run_id", "company_id", "date", "partner_id", "partner_name",
-             "currency_id", "policy_id", "level_id", "computed_level_id",
-             "level_sequence", "collector_id", "salesperson_id", "state",
-             "needs_review", "channel_email", "channel_letter", "channel_call",
-             "channel_salesperson", "amount_overdue", "amount_credit",
-             "amount_to_pay", "amount_to_pay_company", "invoice_count",
-             "max_days_overdue", "has_held_items", "create_uid", "create_date",
-             "write_uid", "write_date"],
+            [
+                "run_id",
+                "company_id",
+                "date",
+                "partner_id",
+                "partner_name",
+                "currency_id",
+                "policy_id",
+                "level_id",
+                "computed_level_id",
+                "level_sequence",
+                "collector_id",
+                "salesperson_id",
+                "state",
+                "needs_review",
+                "channel_email",
+                "channel_letter",
+                "channel_call",
+                "channel_salesperson",
+                "amount_overdue",
+                "amount_credit",
+                "amount_to_pay",
+                "amount_to_pay_company",
+                "invoice_count",
+                "max_days_overdue",
+                "has_held_items",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
             line_rows,
         )
         item_rows = []
         for line_id, prop in zip(line_ids, proposals, strict=True):
             for pitem in prop.items:
                 level_id = pitem.level.id if pitem.level else None
-                item_rows.append((
-                    line_id, self.id, company.id, pitem.item.id, pitem.item.move_id,
-                    "debit", pitem.item.due_date, pitem.days_overdue,
-                    pitem.item.residual,
-                    pitem.level_before.id if pitem.level_before else None,
-                    level_id, level_id, pitem.escalated,
-                    "held" if pitem.held else "included",
-                    pitem.item.hold_reason or None, uid, now, uid, now,
-                ))
+                item_rows.append(
+                    (
+                        line_id,
+                        self.id,
+                        company.id,
+                        pitem.item.id,
+                        pitem.item.move_id,
+                        "debit",
+                        pitem.item.due_date,
+                        pitem.days_overdue,
+                        pitem.item.residual,
+                        pitem.level_before.id if pitem.level_before else None,
+                        level_id,
+                        level_id,
+                        pitem.escalated,
+                        "held" if pitem.held else "included",
+                        pitem.item.hold_reason or None,
+                        uid,
+                        now,
+                        uid,
+                        now,
+                    )
+                )
             for credit in prop.credit_items:
                 days = dunning.days_overdue(credit.due_date, self.date)
-                item_rows.append((
-                    line_id, self.id, company.id, credit.id, credit.move_id,
-                    "credit", credit.due_date, days if credit.due_date else 0,
-                    credit.residual, None, None, None, False, "included", None,
-                    uid, now, uid, now,
-                ))
+                item_rows.append(
+                    (
+                        line_id,
+                        self.id,
+                        company.id,
+                        credit.id,
+                        credit.move_id,
+                        "credit",
+                        credit.due_date,
+                        days if credit.due_date else 0,
+                        credit.residual,
+                        None,
+                        None,
+                        None,
+                        False,
+                        "included",
+                        None,
+                        uid,
+                        now,
+                        uid,
+                        now,
+                    )
+                )
         self._bulk_insert(
             Item,
-            ["line_id", "run_id", "company_id", "move_line_id", "move_id", "kind",
-             "date_due", "days_overdue", "amount_residual", "level_before_id",
-             "level_id", "computed_level_id", "escalated", "state", "hold_reason",
-             "create_uid", "create_date", "write_uid", "write_date"],
+            [
+                "line_id",
+                "run_id",
+                "company_id",
+                "move_line_id",
+                "move_id",
+                "kind",
+                "date_due",
+                "days_overdue",
+                "amount_residual",
+                "level_before_id",
+                "level_id",
+                "computed_level_id",
+                "escalated",
+                "state",
+                "hold_reason",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
             item_rows,
         )
         Line.invalidate_model()
@@ -527,7 +645,10 @@ class In2dmmDunningRun(models.Model):
             except Exception as exc:  # noqa: BLE001 - one bad record must not stop the run
                 self.env.invalidate_all(flush=False)
                 _logger.warning(
-                    "Dunning line %s (%s) failed: %s", line.id, line.partner_id.name, exc
+                    "Dunning line %s (%s) failed: %s",
+                    line.id,
+                    line.partner_id.name,
+                    exc,
                 )
                 line.write({"state": "failed", "error": str(exc)})
         return lines
@@ -591,9 +712,12 @@ class In2dmmDunningRun(models.Model):
                     break
                 run._execute_lines(lines)
                 remaining = Line.search_count(domain)
-                if self.env["ir.cron"]._commit_progress(
-                    len(lines), remaining=remaining
-                ) <= 0:
+                if (
+                    self.env["ir.cron"]._commit_progress(
+                        len(lines), remaining=remaining
+                    )
+                    <= 0
+                ):
                     return
                 run = run.try_lock_for_update().with_context(lang=run.env.lang)
                 if not run:

@@ -34,8 +34,7 @@ class In2dmmPolicy(models.Model):
     min_interval_days = fields.Integer(
         string="Days Between Actions",
         default=7,
-        help="Minimum number of days between two dunning actions for the same "
-        "invoice.",
+        help="Minimum number of days between two dunning actions for the same invoice.",
     )
     auto_run = fields.Boolean(
         string="Run Automatically",

@@ -79,8 +79,9 @@ class ResPartner(models.Model):
             commercial = partner.commercial_partner_id
             policy = commercial.in2dmm_policy_id
             if not policy:
-                categories = commercial.category_id
-                policy = policies.filtered(lambda p: p.category_ids & categories)[:1]
+                policy = policies.filtered(
+                    lambda p, cats=commercial.category_id: p.category_ids & cats
+                )[:1]
             partner.in2dmm_effective_policy_id = policy or company.in2dmm_policy_id
             partner.in2dmm_effective_collector_id = (
                 commercial.in2dmm_collector_id or company.in2dmm_collector_id
@@ -90,10 +91,14 @@ class ResPartner(models.Model):
         if (
             CONTROLLED_FIELDS & set(vals)
             and not self.env.su
-            and not self.env.user.has_group("in2dmm_credit.in2dmm_credit_group_controller")
+            and not self.env.user.has_group(
+                "in2dmm_credit.in2dmm_credit_group_controller"
+            )
         ):
             raise AccessError(
-                self.env._("Only credit controllers may change a customer's dunning settings.")
+                self.env._(
+                    "Only credit controllers may change a customer's dunning settings."
+                )
             )
         return super().write(vals)
 

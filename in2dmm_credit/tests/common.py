@@ -15,8 +15,12 @@ class In2dmmCreditCommon(AccountTestInvoicingCommon):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.today = fields.Date.today()
         cls.company = cls.env.company
-        cls.env.user.group_ids |= cls.env.ref("in2dmm_credit.in2dmm_credit_group_manager")
-        cls.collector = cls._new_user("collector", "in2dmm_credit.in2dmm_credit_group_controller")
+        cls.env.user.group_ids |= cls.env.ref(
+            "in2dmm_credit.in2dmm_credit_group_manager"
+        )
+        cls.collector = cls._new_user(
+            "collector", "in2dmm_credit.in2dmm_credit_group_controller"
+        )
         cls.salesperson = cls._new_user("salesperson", "sales_team.group_sale_salesman")
         cls.policy = cls.env["in2dmm.policy"].create(
             {
@@ -26,12 +30,25 @@ class In2dmmCreditCommon(AccountTestInvoicingCommon):
                 "level_ids": [
                     Command.create(cls._level_vals(1, "Reminder", 7, email=True)),
                     Command.create(
-                        cls._level_vals(2, "Second notice", 21, email=True, letter=True,
-                                        min_amount=50)
+                        cls._level_vals(
+                            2,
+                            "Second notice",
+                            21,
+                            email=True,
+                            letter=True,
+                            min_amount=50,
+                        )
                     ),
                     Command.create(
-                        cls._level_vals(3, "Notice of default", 35, email=True,
-                                        letter=True, call=True, sales=True)
+                        cls._level_vals(
+                            3,
+                            "Notice of default",
+                            35,
+                            email=True,
+                            letter=True,
+                            call=True,
+                            sales=True,
+                        )
                     ),
                     Command.create(
                         cls._level_vals(4, "Final demand", 50, letter=True, call=True)
@@ -56,8 +73,11 @@ class In2dmmCreditCommon(AccountTestInvoicingCommon):
                 "email": f"{login}@example.com",
                 "company_id": cls.env.company.id,
                 "company_ids": [Command.set(cls.env.company.ids)],
-                "group_ids": [Command.set([cls.env.ref("base.group_user").id,
-                                           cls.env.ref(group).id])],
+                "group_ids": [
+                    Command.set(
+                        [cls.env.ref("base.group_user").id, cls.env.ref(group).id]
+                    )
+                ],
             }
         )
 
@@ -78,8 +98,17 @@ class In2dmmCreditCommon(AccountTestInvoicingCommon):
         )
 
     @staticmethod
-    def _level_vals(seq, name, days, email=False, letter=False, call=False,
-                    sales=False, min_amount=0.0, **extra):
+    def _level_vals(
+        seq,
+        name,
+        days,
+        email=False,
+        letter=False,
+        call=False,
+        sales=False,
+        min_amount=0.0,
+        **extra,
+    ):
         return {
             "sequence": seq,
             "name": name,
@@ -97,7 +126,9 @@ class In2dmmCreditCommon(AccountTestInvoicingCommon):
         }
 
     @classmethod
-    def _invoice(cls, partner, amount, days_overdue, move_type="out_invoice", post=True):
+    def _invoice(
+        cls, partner, amount, days_overdue, move_type="out_invoice", post=True
+    ):
         due = cls.today - timedelta(days=days_overdue)
         return cls._create_invoice_one_line(
             price_unit=amount,

@@ -1,6 +1,9 @@
 import base64
 from datetime import timedelta
+from io import BytesIO
 from unittest.mock import patch
+
+from PyPDF2 import PdfReader
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -14,10 +17,6 @@ from .common import In2dmmCreditCommon
 @tagged("post_install", "-at_install")
 class TestDunningExecute(In2dmmCreditCommon, MailCase):
     def _pdf_text(self, data):
-        from io import BytesIO
-
-        from PyPDF2 import PdfReader
-
         reader = PdfReader(BytesIO(data))
         return "\n".join(page.extract_text() for page in reader.pages)
 
@@ -38,8 +37,11 @@ class TestDunningExecute(In2dmmCreditCommon, MailCase):
         self.assertEqual(inv.in2dmm_last_dunning_date, self.today)
         # the e-mail is queued through Odoo mail, with the PDF letter attached
         mail = self.env["mail.mail"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", self.customer.id),
-             ("recipient_ids", "in", self.customer.ids)]
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.customer.id),
+                ("recipient_ids", "in", self.customer.ids),
+            ]
         )
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.state, "outgoing")
@@ -90,8 +92,11 @@ class TestDunningExecute(In2dmmCreditCommon, MailCase):
                 run.with_context(in2dmm_sync=True).action_execute()
             run_b.with_context(in2dmm_sync=True).action_execute()
         mails = self.env["mail.mail"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", self.customer.id),
-             ("recipient_ids", "in", self.customer.ids)]
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.customer.id),
+                ("recipient_ids", "in", self.customer.ids),
+            ]
         )
         self.assertEqual(len(mails), 1)
         line_b = self._line(run_b, self.customer)
@@ -101,7 +106,9 @@ class TestDunningExecute(In2dmmCreditCommon, MailCase):
     def test_concurrent_execution_is_refused(self):
         self._invoice(self.customer, 500, 10)
         run = self._run()
-        with patch.object(type(run), "try_lock_for_update", lambda self, **kw: self.browse()):
+        with patch.object(
+            type(run), "try_lock_for_update", lambda self, **kw: self.browse()
+        ):
             with self.assertRaises(UserError):
                 run.with_context(in2dmm_sync=True).action_execute()
         self.assertEqual(run.state, "computed")
@@ -217,7 +224,9 @@ class TestDunningExecute(In2dmmCreditCommon, MailCase):
         self.assertIn("1.234,56", letter.subject)
         self.assertEqual(letter.recipient_lines[0], "Bakkerij De Gouden Korst")
         self.assertIn("3511 AB  UTRECHT", letter.recipient_lines)
-        self.assertEqual(letter.company.iban, self.company.partner_id.bank_ids[:1].acc_number or "")
+        self.assertEqual(
+            letter.company.iban, self.company.partner_id.bank_ids[:1].acc_number or ""
+        )
 
     def test_next_level_respects_interval(self):
         self.policy.min_interval_days = 7

@@ -91,8 +91,12 @@ class TestDunningCompute(In2dmmCreditCommon):
 
     def test_contact_invoices_belong_to_commercial_partner(self):
         contact = self.env["res.partner"].create(
-            {"name": "Jan", "parent_id": self.customer.id, "type": "invoice",
-             "email": "jan@example.com"}
+            {
+                "name": "Jan",
+                "parent_id": self.customer.id,
+                "type": "invoice",
+                "email": "jan@example.com",
+            }
         )
         self._invoice(contact, 500, 10)
         self._invoice(self.customer, 200, 12)
@@ -142,7 +146,9 @@ class TestDunningCompute(In2dmmCreditCommon):
         run = self._run()
         first_lines = run.line_ids
         run.action_compute()
-        self.assertFalse(first_lines.exists(), "a new computation replaces the proposal")
+        self.assertFalse(
+            first_lines.exists(), "a new computation replaces the proposal"
+        )
         self.assertEqual(len(run.line_ids), 1)
         self.company.in2dmm_policy_id = False
         self.policy.active = False
@@ -180,10 +186,19 @@ class TestDunningCompute(In2dmmCreditCommon):
         run = self._run()
         lines = run.line_ids
         self.assertEqual(len(lines), 2)
-        fnames = ["amount_overdue", "amount_credit", "amount_to_pay",
-                  "amount_to_pay_company", "invoice_count", "max_days_overdue",
-                  "has_held_items", "company_id", "date", "partner_name",
-                  "level_sequence"]
+        fnames = [
+            "amount_overdue",
+            "amount_credit",
+            "amount_to_pay",
+            "amount_to_pay_company",
+            "invoice_count",
+            "max_days_overdue",
+            "has_held_items",
+            "company_id",
+            "date",
+            "partner_name",
+            "level_sequence",
+        ]
         stored = {line.id: line.read(fnames)[0] for line in lines}
         lines.invalidate_recordset()
         Line = self.env["in2dmm.dunning.line"]

@@ -25,8 +25,10 @@ class TestPartnerCreditData(In2dmmCreditCommon):
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.in2dmm_last_level_id, self.level1)
         self.assertEqual(contact.in2dmm_last_level_id, self.level1)
-        self.assertEqual(self.customer.in2dmm_dunning_line_ids, run.line_ids.filtered(
-            lambda line: line.partner_id == self.customer))
+        self.assertEqual(
+            self.customer.in2dmm_dunning_line_ids,
+            run.line_ids.filtered(lambda line: line.partner_id == self.customer),
+        )
         action = self.customer.action_in2dmm_open_overdue()
         self.assertEqual(
             self.env["account.move"].search(action["domain"]), inv_old | inv_contact

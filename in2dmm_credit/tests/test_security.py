@@ -10,8 +10,12 @@ class TestDunningSecurity(In2dmmCreditCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.other_salesperson = cls._new_user("other_sales", "sales_team.group_sale_salesman")
-        cls.foreign = cls._new_customer("Transport Hendriks", user_id=cls.other_salesperson.id)
+        cls.other_salesperson = cls._new_user(
+            "other_sales", "sales_team.group_sale_salesman"
+        )
+        cls.foreign = cls._new_customer(
+            "Transport Hendriks", user_id=cls.other_salesperson.id
+        )
         cls._invoice(cls.customer, 500, 10)
         cls._invoice(cls.foreign, 700, 10)
 
@@ -24,15 +28,15 @@ class TestDunningSecurity(In2dmmCreditCommon):
         with self.assertRaises(AccessError):
             lines.write({"channel_call": True})
         with self.assertRaises(AccessError):
-            self.customer.with_user(self.salesperson).write(
-                {"in2dmm_no_dunning": True}
-            )
+            self.customer.with_user(self.salesperson).write({"in2dmm_no_dunning": True})
         with self.assertRaises(AccessError):
             self.env["in2dmm.dunning.run"].with_user(self.salesperson).create({})
 
     def test_controller_runs_dunning_but_cannot_change_policies(self):
-        run = self.env["in2dmm.dunning.run"].with_user(self.collector).create(
-            {"company_id": self.company.id}
+        run = (
+            self.env["in2dmm.dunning.run"]
+            .with_user(self.collector)
+            .create({"company_id": self.company.id})
         )
         run.action_compute()
         self.assertEqual(len(run.line_ids), 2)
@@ -52,8 +56,10 @@ class TestDunningSecurity(In2dmmCreditCommon):
             }
         )
         other.in2dmm_policy_id = policy_b
-        run_b = self.env["in2dmm.dunning.run"].with_company(other).create(
-            {"company_id": other.id}
+        run_b = (
+            self.env["in2dmm.dunning.run"]
+            .with_company(other)
+            .create({"company_id": other.id})
         )
         run_b.action_compute()
         self.assertFalse(run_b.line_ids, "company B sees none of company A's invoices")

@@ -31,10 +31,14 @@ class In2dmmInsurerAccount(models.Model):
     )
     policy_number = fields.Char(tracking=True)
     api_client_id = fields.Char(
-        string="Client ID", groups="in2dmm_credit.in2dmm_credit_group_manager", copy=False
+        string="Client ID",
+        groups="in2dmm_credit.in2dmm_credit_group_manager",
+        copy=False,
     )
     api_secret = fields.Char(
-        string="API Secret", groups="in2dmm_credit.in2dmm_credit_group_manager", copy=False
+        string="API Secret",
+        groups="in2dmm_credit.in2dmm_credit_group_manager",
+        copy=False,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     max_discretionary_limit = fields.Monetary(

@@ -5,7 +5,9 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     in2dmm_kvk_api_key = fields.Char(
-        related="company_id.in2dmm_kvk_api_key", readonly=False, groups="base.group_system"
+        related="company_id.in2dmm_kvk_api_key",
+        readonly=False,
+        groups="base.group_system",
     )
     in2dmm_kvk_environment = fields.Selection(
         related="company_id.in2dmm_kvk_environment", readonly=False
