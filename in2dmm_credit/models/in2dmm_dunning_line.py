@@ -244,17 +244,21 @@ class In2dmmDunningLine(models.Model):
     def _text_values(self):
         self.ensure_one()
         lang = self.env.context.get("lang") or self._lang()
-        env = self.with_context(lang=lang).env
         collector = self.collector_id
         pay_before = self.run_id.date + timedelta(days=self.level_id.payment_days)
+        currency = self.currency_id
+        symbol, position = (
+            currency.symbol or currency.name,
+            self._currency_position(lang),
+        )
         return {
             "partner_name": self.partner_id.name or "",
             "company_name": self.company_id.name or "",
-            "amount_to_pay": formatLang(
-                env, self.amount_to_pay, currency_obj=self.currency_id
+            "amount_to_pay": letter_tools.format_amount(
+                self.amount_to_pay, lang, symbol=symbol, position=position
             ),
-            "amount_overdue": formatLang(
-                env, self.amount_overdue, currency_obj=self.currency_id
+            "amount_overdue": letter_tools.format_amount(
+                self.amount_overdue, lang, symbol=symbol, position=position
             ),
             "date": letter_tools.format_date(self.run_id.date, lang),
             "pay_before": letter_tools.format_date(pay_before, lang),
@@ -263,6 +267,12 @@ class In2dmmDunningLine(models.Model):
             "collector_email": collector.email or self.company_id.email or "",
             "collector_phone": collector.phone or self.company_id.phone or "",
         }
+
+    def _currency_position(self, lang):
+        """Dutch writes the euro sign first (€ 1.234,56), whatever Odoo's setting."""
+        if lang.startswith("nl"):
+            return "before"
+        return self.currency_id.position or "before"
 
     def _payment_reference(self):
         self.ensure_one()
@@ -294,6 +304,9 @@ class In2dmmDunningLine(models.Model):
                 line.mail_subject = False
                 continue
             values = line._text_values()
+            lang = line.env.context.get("lang") or line._lang()
+            symbol = line.currency_id.symbol or line.currency_id.name
+            position = line._currency_position(lang)
             level = line.level_id
             line.mail_subject = level._render_text("letter_subject", values)
             before = level._render_text("letter_body_before", values)
@@ -305,12 +318,12 @@ class In2dmmDunningLine(models.Model):
                 )
                 % (
                     item.move_id.name,
-                    letter_tools.format_date(item.date_due, line._lang())
+                    letter_tools.format_date(item.date_due, lang)
                     if item.date_due
                     else "",
                     item.days_overdue,
-                    formatLang(
-                        line.env, item.amount_residual, currency_obj=line.currency_id
+                    letter_tools.format_amount(
+                        item.amount_residual, lang, symbol=symbol, position=position
                     ),
                 )
                 for item in line.item_ids.filtered(lambda i: i.state == "included")
@@ -417,10 +430,7 @@ class In2dmmDunningLine(models.Model):
                     total_overdue=line.amount_overdue,
                     amount_to_pay=line.amount_to_pay,
                     currency_symbol=line.currency_id.symbol or line.currency_id.name,
-                    # Dutch writes the euro sign first: € 1.234,56
-                    currency_position="before"
-                    if lang.startswith("nl")
-                    else line.currency_id.position or "before",
+                    currency_position=line._currency_position(lang),
                     lang=lang,
                     reference=f"{line.run_id.name}/{line.id}",
                     customer_ref=line.partner_id.ref or str(line.partner_id.id),
@@ -672,7 +682,8 @@ def _letter_company(company):
     if city:
         address.append(city)
     bank = company.partner_id.bank_ids[:1]
-    logo = base64.b64decode(company.logo) if company.logo else None
+    # Odoo's "Your logo" placeholder does not belong on a customer's letter
+    logo = None if company.uses_default_logo else base64.b64decode(company.logo)
     return letter_tools.LetterCompany(
         name=company.name or "",
         address_lines=address,

@@ -635,7 +635,7 @@ class In2dmmDunningRun(models.Model):
     def _execute_lines(self, lines):
         """Execute ``lines`` one by one; a failing line is marked, not fatal."""
         self.ensure_one()
-        lines = lines.try_lock_for_update()
+        lines = lines.with_env(self.env).try_lock_for_update()
         lines.invalidate_recordset(["state"])
         lines = lines.filtered(lambda line: line.state == "proposed")
         for line in lines:
@@ -684,13 +684,14 @@ class In2dmmDunningRun(models.Model):
                 run.letters_attachment_id = attachment
             run.state = "done"
             run.message_post(
+                author_id=run.write_uid.partner_id.id,
                 body=run.env._(
                     "Run executed: %(done)s lines sent, %(failed)s failed, "
                     "%(excluded)s excluded.",
                     done=run.done_count,
                     failed=run.failed_count,
                     excluded=run.excluded_count,
-                )
+                ),
             )
 
     @api.model

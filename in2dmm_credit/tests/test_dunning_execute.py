@@ -237,3 +237,32 @@ class TestDunningExecute(In2dmmCreditCommon, MailCase):
         self.assertFalse(self._run(self.today + timedelta(days=3)).line_ids)
         line = self._run(self.today + timedelta(days=7)).line_ids
         self.assertEqual(line.level_id, self.level2)
+
+    def test_background_run_writes_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env.user.lang = "nl_NL"
+        self.company.in2dmm_execute_sync_limit = 0
+        inv = self._invoice(self.customer, 500, 40)
+        inv.in2dmm_level_id = self.level2
+        self.level3.with_context(lang="nl_NL").name = "Ingebrekestelling"
+        run = self._run()
+        run.action_execute()
+        self.assertEqual(run.state, "executing")
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress", lambda *a, **k: 100.0
+        ):
+            # the cron runs as OdooBot, in English
+            self.env["in2dmm.dunning.run"].with_user(
+                self.env.ref("base.user_root")
+            ).with_context(lang="en_US")._cron_execute_pending()
+        self.assertEqual(run.state, "done")
+        call = self.customer.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("in2dmm_credit.mail_activity_type_debtor_call")
+            )
+        )
+        self.assertIn("Ingebrekestelling", call.summary)
+        log = inv.message_ids.filtered(lambda m: run.name in str(m.body))
+        self.assertIn("Ingebrekestelling", str(log.body))
+        self.assertEqual(log.author_id, self.env.user.partner_id)
