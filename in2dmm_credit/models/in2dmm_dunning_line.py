@@ -139,33 +139,33 @@ class In2dmmDunningLine(models.Model):
     # ------------------------------------------------------------------
 
     def write(self, vals):
+        old_levels = {}
         if "level_id" in vals:
             for line in self:
                 if line.state != "proposed":
                     raise UserError(
                         self.env._("Only a proposed line can change its level.")
                     )
+                old_levels[line.id] = line.level_id
         res = super().write(vals)
-        if "level_id" in vals:
-            self._sync_item_levels()
+        if old_levels:
+            self._sync_item_levels(old_levels)
         return res
 
-    def _sync_item_levels(self):
+    def _sync_item_levels(self, old_levels):
         """The items that set the line's level follow a level chosen by hand.
 
         An item never goes down: it is escalated only when the chosen level is
         above the level it already had.
         """
         for line in self:
-            level = line.level_id
-            for item in line.item_ids.filtered(
-                lambda i: i.kind == "debit" and i.state == "included"
-            ):
-                driver = item.computed_level_id == line.computed_level_id or (
-                    item.level_id == level
+            level, old = line.level_id, old_levels[line.id]
+            drivers = line.item_ids.filtered(
+                lambda i, old=old: (
+                    i.kind == "debit" and i.state == "included" and i.level_id == old
                 )
-                if not driver:
-                    continue
+            )
+            for item in drivers:
                 before = item.level_before_id
                 higher = not before or (level.sequence, level.days) > (
                     before.sequence,

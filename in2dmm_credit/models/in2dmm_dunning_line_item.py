@@ -10,14 +10,16 @@ class In2dmmDunningLineItem(models.Model):
     line_id = fields.Many2one(
         "in2dmm.dunning.line", required=True, ondelete="cascade", index=True
     )
-    run_id = fields.Many2one(related="line_id.run_id", store=True, index=True)
-    company_id = fields.Many2one(related="line_id.company_id", store=True)
+    run_id = fields.Many2one(related="line_id.run_id")
+    company_id = fields.Many2one(related="line_id.company_id")
     partner_id = fields.Many2one(related="line_id.partner_id")
     currency_id = fields.Many2one(related="line_id.currency_id")
     line_state = fields.Selection(related="line_id.state", string="Line State")
-    move_line_id = fields.Many2one("account.move.line", required=True, index=True)
+    # an invoice reset to draft gets new journal items: the history keeps the
+    # invoice and loses only the link to the old item
+    move_line_id = fields.Many2one("account.move.line", ondelete="set null")
     move_id = fields.Many2one(
-        "account.move", string="Document", required=True, index=True
+        "account.move", string="Document", required=True, index=True, ondelete="cascade"
     )
     kind = fields.Selection(
         [("debit", "Due"), ("credit", "Credit")], required=True, default="debit"
@@ -29,7 +31,6 @@ class In2dmmDunningLineItem(models.Model):
     )
     level_before_id = fields.Many2one("in2dmm.policy.level", string="Level Before")
     level_id = fields.Many2one("in2dmm.policy.level", string="New Level")
-    computed_level_id = fields.Many2one("in2dmm.policy.level")
     escalated = fields.Boolean(help="This run raises the invoice's dunning level.")
     state = fields.Selection(
         [("included", "Included"), ("excluded", "Excluded"), ("held", "Held")],

@@ -512,30 +512,26 @@ class In2dmmDunningRun(models.Model):
             ],
             line_rows,
         )
+        # items carry no audit user columns: they are part of their line
         item_rows = []
         for line_id, prop in zip(line_ids, proposals, strict=True):
             for pitem in prop.items:
-                level_id = pitem.level.id if pitem.level else None
+                item = pitem.item
                 item_rows.append(
                     (
                         line_id,
-                        self.id,
-                        company.id,
-                        pitem.item.id,
-                        pitem.item.move_id,
+                        item.id,
+                        item.move_id,
                         "debit",
-                        pitem.item.due_date,
+                        item.due_date,
                         pitem.days_overdue,
-                        pitem.item.residual,
+                        item.residual,
                         pitem.level_before.id if pitem.level_before else None,
-                        level_id,
-                        level_id,
+                        pitem.level.id if pitem.level else None,
                         pitem.escalated,
                         "held" if pitem.held else "included",
-                        pitem.item.hold_reason or None,
-                        uid,
+                        item.hold_reason or None,
                         now,
-                        uid,
                         now,
                     )
                 )
@@ -544,8 +540,6 @@ class In2dmmDunningRun(models.Model):
                 item_rows.append(
                     (
                         line_id,
-                        self.id,
-                        company.id,
                         credit.id,
                         credit.move_id,
                         "credit",
@@ -554,13 +548,10 @@ class In2dmmDunningRun(models.Model):
                         credit.residual,
                         None,
                         None,
-                        None,
                         False,
                         "included",
                         None,
-                        uid,
                         now,
-                        uid,
                         now,
                     )
                 )
@@ -568,8 +559,6 @@ class In2dmmDunningRun(models.Model):
             Item,
             [
                 "line_id",
-                "run_id",
-                "company_id",
                 "move_line_id",
                 "move_id",
                 "kind",
@@ -578,13 +567,10 @@ class In2dmmDunningRun(models.Model):
                 "amount_residual",
                 "level_before_id",
                 "level_id",
-                "computed_level_id",
                 "escalated",
                 "state",
                 "hold_reason",
-                "create_uid",
                 "create_date",
-                "write_uid",
                 "write_date",
             ],
             item_rows,
@@ -612,14 +598,12 @@ class In2dmmDunningRun(models.Model):
             )
         )
         ids = [row[0] for row in cr.fetchall()]
-        buffer = io.StringIO()
-        for id_, row in zip(ids, rows, strict=True):
-            buffer.write(str(id_))
-            for value in row:
-                buffer.write("\t")
-                buffer.write(_copy_text(value))
-            buffer.write("\n")
-        buffer.seek(0)
+        buffer = io.StringIO(
+            "".join(
+                f"{id_}\t" + "\t".join(map(_copy_text, row)) + "\n"
+                for id_, row in zip(ids, rows, strict=True)
+            )
+        )
         callback = psycopg2.extensions.get_wait_callback()
         psycopg2.extensions.set_wait_callback(None)
         try:
@@ -764,6 +748,9 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 def _copy_text(value):
     """A value in PostgreSQL's COPY text format."""
+    kind = type(value)
+    if kind is int or kind is float:
+        return str(value)
     if value is None:
         return "\\N"
     if isinstance(value, bool):

@@ -266,3 +266,20 @@ class TestDunningExecute(In2dmmCreditCommon, MailCase):
         log = inv.message_ids.filtered(lambda m: run.name in str(m.body))
         self.assertIn("Ingebrekestelling", str(log.body))
         self.assertEqual(log.author_id, self.env.user.partner_id)
+
+    def test_dunned_invoice_can_be_reset_to_draft_and_changed(self):
+        inv = self._invoice(self.customer, 500, 10)
+        run = self._run()
+        run.with_context(in2dmm_sync=True).action_execute()
+        item = run.line_ids.item_ids
+        inv.button_draft()
+        inv.write({"invoice_date_due": self.today, "invoice_payment_term_id": False})
+        inv.invoice_line_ids.price_unit = 450
+        inv.action_post()
+        self.assertTrue(item.exists(), "the dunning history stays")
+        self.assertEqual(item.move_id, inv)
+        self.assertEqual(inv.in2dmm_level_id, self.level1)
+        # deleting the invoice (draft again) takes its history along
+        inv.button_draft()
+        inv.unlink()
+        self.assertFalse(item.exists())

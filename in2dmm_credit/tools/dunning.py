@@ -46,8 +46,14 @@ class Policy:
     allow_skip: bool = False
     min_interval_days: int = 0
 
+    def __post_init__(self):
+        ordered = tuple(
+            sorted(self.levels, key=lambda lvl: (lvl.sequence, lvl.days, lvl.id))
+        )
+        object.__setattr__(self, "_ordered", ordered)
+
     def ordered_levels(self):
-        return sorted(self.levels, key=lambda lvl: (lvl.sequence, lvl.days, lvl.id))
+        return self._ordered
 
 
 @dataclass(frozen=True)
