@@ -9,6 +9,8 @@
     "depends": ["in2dmm_credit"],
     "external_dependencies": {"python": ["requests", "python-stdnum"]},
     "data": [
+        "security/ir.model.access.csv",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],

@@ -1,0 +1,1 @@
+from . import in2dmm_kvk_number_check
