@@ -6,10 +6,12 @@
     "website": "https://github.com/in2dmm/in2dmm",
     "author": "in2dmm",
     "license": "LGPL-3",
-    "depends": ["in2dmm_credit"],
+    "depends": ["in2dmm_credit", "contacts"],
     "external_dependencies": {"python": ["requests", "python-stdnum"]},
     "data": [
+        "security/in2dmm_kvk_security.xml",
         "security/ir.model.access.csv",
+        "views/in2dmm_kvk_search_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",

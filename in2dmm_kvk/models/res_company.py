@@ -1,4 +1,12 @@
+import logging
+
 from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import kvk_client
+from ..tools.kvk_client import KvkClient
+
+_logger = logging.getLogger(__name__)
 
 
 class ResCompany(models.Model):
@@ -18,3 +26,50 @@ class ResCompany(models.Model):
         help="Write address changes found in the KvK directly on the customer "
         "instead of only signalling them.",
     )
+
+    def _in2dmm_kvk_client(self):
+        """A KvK client for this company; only KvK API users may call the paid API."""
+        self.ensure_one()
+        if not self.env.su and not self.env.user.has_group(
+            "in2dmm_kvk.group_kvk_api_user"
+        ):
+            raise AccessError(
+                self.env._("You are not allowed to use the KvK API (a paid service).")
+            )
+        company = self.sudo()
+        try:
+            return KvkClient(
+                api_key=company.in2dmm_kvk_api_key,
+                environment=company.in2dmm_kvk_environment,
+                timeout=(5, 20),
+                max_retries=2,
+            )
+        except ValueError as exc:
+            raise UserError(
+                self.env._(
+                    "The KvK connection of %(company)s is not set up: %(error)s "
+                    "Enter an API key in Settings > Credit Management.",
+                    company=self.name,
+                    error=exc,
+                )
+            ) from exc
+
+    def _in2dmm_kvk_call(self, method, *args, **kwargs):
+        """Call the KvK through this company's client; errors become UserErrors."""
+        client = self._in2dmm_kvk_client()
+        try:
+            with client:
+                return getattr(client, method)(*args, **kwargs)
+        except kvk_client.ApiNotFound:
+            return None
+        except kvk_client.ApiError as exc:
+            _logger.info("KvK %s failed: %s", method, exc)
+            raise UserError(
+                self.env._("The KvK did not answer as expected: %(error)s", error=exc)
+            ) from exc
+        except ValueError as exc:  # invalid search input, caught before sending
+            raise UserError(
+                self.env._(
+                    "This search cannot be sent to the KvK: %(error)s", error=exc
+                )
+            ) from exc

@@ -1,1 +1,2 @@
 from . import test_kvk_numbers
+from . import test_kvk_search

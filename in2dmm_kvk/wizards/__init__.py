@@ -1,1 +1,2 @@
 from . import in2dmm_kvk_number_check
+from . import in2dmm_kvk_search
