@@ -37,10 +37,16 @@ class ResCompany(models.Model):
                 self.env._("You are not allowed to use the KvK API (a paid service).")
             )
         company = self.sudo()
+        # a local KvK stand-in (demo, acceptance tests) replaces the KvK's host
+        base_url = (
+            self.env["ir.config_parameter"].sudo().get_param("in2dmm_kvk.base_url")
+            or None
+        )
         try:
             return KvkClient(
                 api_key=company.in2dmm_kvk_api_key,
                 environment=company.in2dmm_kvk_environment,
+                base_url=base_url,
                 timeout=(5, 20),
                 max_retries=2,
             )

@@ -74,6 +74,7 @@ class TestKvkSearch(TransactionCase):
         self.assertTrue(partner.is_company)
         self.assertTrue(partner.in2dmm_kvk_checked_on)
         self.assertEqual(partner.in2dmm_kvk_state, "active")
+        self.assertEqual(partner.country_id, self.env.ref("base.nl"))
         self.assertTrue(partner.in2dmm_kvk_non_mailing)
         self.assertIn("69599084", partner.message_ids[0].body)
 
@@ -117,6 +118,10 @@ class TestKvkSearch(TransactionCase):
             wizard.action_search()
         with self.assertRaises(UserError):
             self.env["in2dmm.kvk.search"].create({}).action_search()
+        with self.assertRaisesRegex(UserError, "12a"):
+            self.env["in2dmm.kvk.search"].create(
+                {"postcode": "1015 CW", "house_number": "12a"}
+            ).action_search()
         self.assertEqual(self.env["res.partner"].search_count([]), count)
 
     def test_empty_result(self):

@@ -1,5 +1,8 @@
+from datetime import date
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 from ..tools import kvk_parse
 
@@ -39,7 +42,7 @@ class In2dmmKvkSearch(models.TransientModel):
     kvk_number = fields.Char(string="KvK Number")
     rsin = fields.Char(string="RSIN")
     postcode = fields.Char()
-    house_number = fields.Integer()
+    house_number = fields.Char()
     city = fields.Char()
     result_ids = fields.One2many("in2dmm.kvk.search.result", "search_id")
     result_message = fields.Char(readonly=True)
@@ -68,6 +71,19 @@ class In2dmmKvkSearch(models.TransientModel):
             "name": self.env._("Search in the KvK"),
         }
 
+    def _house_number(self):
+        text = (self.house_number or "").strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            raise UserError(
+                self.env._(
+                    "The house number must be a number, without additions (%(value)s).",
+                    value=text,
+                )
+            )
+        return int(text)
+
     def action_search(self):
         self.ensure_one()
         criteria = {
@@ -75,7 +91,7 @@ class In2dmmKvkSearch(models.TransientModel):
             "kvkNummer": self.kvk_number,
             "rsin": self.rsin,
             "postcode": self.postcode,
-            "huisnummer": self.house_number or None,
+            "huisnummer": self._house_number(),
             "plaats": self.city,
         }
         criteria = {key: value for key, value in criteria.items() if value}
@@ -177,8 +193,8 @@ class In2dmmKvkSearch(models.TransientModel):
                         {
                             "field_key": change.field,
                             "label": labels[change.field],
-                            "old_value": _display(change.old),
-                            "new_value": _display(change.new),
+                            "old_value": self._display(change.field, change.old),
+                            "new_value": self._display(change.field, change.new),
                         }
                     )
                     for change in changes
@@ -188,7 +204,25 @@ class In2dmmKvkSearch(models.TransientModel):
         return self._reopen()
 
     def _label(self, fname):
+        if fname == "company_registry":
+            return self.env._("KvK Number")
         return self.env["res.partner"]._fields[fname]._description_string(self.env)
+
+    def _display(self, key, value):
+        """A value as the user reads it: names, labels and local dates."""
+        if value in (None, False, ""):
+            return ""
+        if key == "country_code":
+            country = self.env["res.country"].search([("code", "=", value)], limit=1)
+            return country.name or value
+        if key == "state":
+            selection = self.env["res.partner"]._fields["in2dmm_kvk_state"]
+            return dict(selection._description_selection(self.env)).get(value, value)
+        if isinstance(value, bool):
+            return "✓"
+        if isinstance(value, date):
+            return format_date(self.env, value)
+        return str(value)
 
     def action_back(self):
         self.write({"state": "search", "change_ids": [fields.Command.clear()]})
@@ -241,14 +275,6 @@ class In2dmmKvkSearch(models.TransientModel):
             "view_mode": "form",
             "target": "current",
         }
-
-
-def _display(value):
-    if value in (None, False, ""):
-        return ""
-    if isinstance(value, bool):
-        return "✓"
-    return str(value)
 
 
 class In2dmmKvkSearchResult(models.TransientModel):
