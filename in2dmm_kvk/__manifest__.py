@@ -11,6 +11,7 @@
     "data": [
         "security/in2dmm_kvk_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/in2dmm_kvk_search_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

@@ -1,7 +1,13 @@
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+import logging
 
-from ..tools import kvk_numbers
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import kvk_client, kvk_numbers, kvk_parse
+
+_logger = logging.getLogger(__name__)
 
 #: partner field -> (kvk_numbers kind, cleaning function)
 NUMBER_FIELDS = {
@@ -163,3 +169,155 @@ class ResPartner(models.Model):
             "target": "new",
             "name": self.env._("KvK Number Check"),
         }
+
+    # ------------------------------------------------------------------
+    # Keeping data current
+    # ------------------------------------------------------------------
+
+    #: fields compared with the KvK on every check (KvK-neutral key -> field)
+    _IN2DMM_KVK_WATCHED = {
+        "name": "name",
+        "street": "street",
+        "street2": "street2",
+        "zip": "zip",
+        "city": "city",
+    }
+    _IN2DMM_KVK_ADDRESS = ("street", "street2", "zip", "city")
+
+    def _in2dmm_kvk_refresh(self):
+        """Compare these companies with the KvK and record what changed.
+
+        Registration data (legal form, SBI, dates, status) is always updated;
+        name and address changes go to the chatter, and the address is written
+        too when the company asks for it. A company the KvK no longer knows,
+        or whose registration ended, is marked and said so.
+        :return: number of companies checked
+        """
+        checked = 0
+        for partner in self:
+            company = partner.company_id or self.env.company
+            number = partner.company_registry
+            if not number or not partner._in2dmm_kvk_is_dutch():
+                continue
+            profile = company._in2dmm_kvk_call("basisprofiel", number)
+            checked += 1
+            now = fields.Datetime.now()
+            if profile is None:
+                partner.write({"in2dmm_kvk_checked_on": now})
+                partner.message_post(
+                    body=self.env._(
+                        "The KvK has no registration %(number)s (any more).",
+                        number=number,
+                    )
+                )
+                partner._in2dmm_kvk_notify("unknown", [])
+                continue
+            values = kvk_parse.to_partner_values(profile)
+            was_active = partner.in2dmm_kvk_state != "ended"
+            ended = bool(values.get("end_date")) or values.get("active") is False
+            current = {
+                key: partner[fname] for key, fname in self._IN2DMM_KVK_WATCHED.items()
+            }
+            changes = kvk_parse.diff(
+                current,
+                {key: values.get(key) for key in self._IN2DMM_KVK_WATCHED},
+                list(self._IN2DMM_KVK_WATCHED),
+            )
+            vals = {
+                "in2dmm_kvk_checked_on": now,
+                "in2dmm_kvk_state": "ended" if ended else "active",
+                "in2dmm_kvk_end_date": values.get("end_date") or False,
+                "in2dmm_kvk_legal_form": values.get("legal_form") or False,
+                "in2dmm_kvk_non_mailing": bool(values.get("non_mailing")),
+                "in2dmm_kvk_registration_date": values.get("registration_date")
+                or False,
+            }
+            if values.get("rsin"):
+                vals["in2dmm_kvk_rsin"] = values["rsin"]
+            if company.in2dmm_kvk_auto_update_address:
+                for change in changes:
+                    if change.field in self._IN2DMM_KVK_ADDRESS:
+                        vals[self._IN2DMM_KVK_WATCHED[change.field]] = (
+                            change.new or False
+                        )
+            partner.write(vals)
+            if changes:
+                labels = {
+                    key: partner._fields[fname]._description_string(self.env)
+                    for key, fname in self._IN2DMM_KVK_WATCHED.items()
+                }
+                rows = Markup("").join(
+                    Markup("<li>%s: %s → %s</li>")
+                    % (labels[c.field], c.old or "-", c.new or "-")
+                    for c in changes
+                )
+                applied = company.in2dmm_kvk_auto_update_address and any(
+                    c.field in self._IN2DMM_KVK_ADDRESS for c in changes
+                )
+                partner.message_post(
+                    body=Markup("%s<ul>%s</ul>%s")
+                    % (
+                        self.env._(
+                            "The KvK shows changes for %(number)s:", number=number
+                        ),
+                        rows,
+                        self.env._("The address was updated.") if applied else "",
+                    )
+                )
+                partner._in2dmm_kvk_notify("changed", changes)
+            if ended and was_active:
+                partner.message_post(
+                    body=self.env._(
+                        "The KvK registration %(number)s has ended.", number=number
+                    )
+                )
+                partner._in2dmm_kvk_notify("ended", [])
+        return checked
+
+    def _in2dmm_kvk_notify(self, event, changes):
+        """Hook for credit management's signals (master data changed, ended).
+
+        :param event: ``changed``, ``ended`` or ``unknown``
+        """
+        return None
+
+    @api.model
+    def _cron_in2dmm_kvk_refresh(self, batch_size=50, max_age_days=30):
+        """Re-check Dutch companies in batches, oldest check first."""
+        limit_date = fields.Datetime.subtract(fields.Datetime.now(), days=max_age_days)
+        domain = [
+            ("is_company", "=", True),
+            ("company_registry", "!=", False),
+            "|",
+            ("in2dmm_kvk_checked_on", "=", False),
+            ("in2dmm_kvk_checked_on", "<", limit_date),
+        ]
+        while True:
+            partners = self.search(
+                domain,
+                limit=batch_size,
+                order="in2dmm_kvk_checked_on asc nulls first, id",
+            )
+            if not partners:
+                return
+            for partner in partners:
+                try:
+                    with self.env.cr.savepoint():
+                        partner._in2dmm_kvk_refresh()
+                except UserError as exc:
+                    self.env.invalidate_all(flush=False)
+                    if isinstance(
+                        exc.__cause__,
+                        (kvk_client.ApiUnavailable, kvk_client.ApiRateLimited),
+                    ):
+                        # the KvK is away: stop, the next run starts here again
+                        _logger.warning("KvK re-check stopped: %s", exc)
+                        return
+                    partner.message_post(body=str(exc))
+                    partner.in2dmm_kvk_checked_on = fields.Datetime.now()
+            remaining = self.search_count(domain)
+            if (
+                self.env["ir.cron"]._commit_progress(len(partners), remaining=remaining)
+                <= 0
+            ):
+                return

@@ -1,2 +1,3 @@
 from . import test_kvk_numbers
 from . import test_kvk_search
+from . import test_kvk_refresh
