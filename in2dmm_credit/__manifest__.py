@@ -27,6 +27,7 @@
         "views/in2dmm_policy_views.xml",
         "views/in2dmm_dunning_run_views.xml",
         "views/in2dmm_dunning_line_views.xml",
+        "views/in2dmm_signal_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",

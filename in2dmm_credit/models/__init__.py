@@ -7,4 +7,5 @@ from . import account_move
 from . import in2dmm_dunning_run
 from . import in2dmm_dunning_line
 from . import in2dmm_dunning_line_item
+from . import in2dmm_signal
 from . import in2dmm_demo

@@ -275,11 +275,36 @@ class ResPartner(models.Model):
         return checked
 
     def _in2dmm_kvk_notify(self, event, changes):
-        """Hook for credit management's signals (master data changed, ended).
+        """Raise credit management's signal for what the KvK showed.
 
         :param event: ``changed``, ``ended`` or ``unknown``
         """
-        return None
+        self.ensure_one()
+        if event == "changed":
+            description = self.env._(
+                "The KvK shows other data: %(fields)s.",
+                fields=", ".join(
+                    self._fields[self._IN2DMM_KVK_WATCHED[c.field]]._description_string(
+                        self.env
+                    )
+                    for c in changes
+                ),
+            )
+            signal_type, severity = "master_data_changed", "warning"
+        elif event == "ended":
+            description = self.env._("The KvK registration has ended.")
+            signal_type, severity = "registration_ended", "critical"
+        else:
+            description = self.env._("The KvK does not know this registration.")
+            signal_type, severity = "registration_ended", "warning"
+        return self.env["in2dmm.signal"]._raise_signal(
+            self,
+            signal_type,
+            severity=severity,
+            description=description,
+            cause=self,
+            company=self.company_id or self.env.company,
+        )
 
     @api.model
     def _cron_in2dmm_kvk_refresh(self, batch_size=50, max_age_days=30):

@@ -54,6 +54,11 @@ class TestKvkRefresh(TransactionCase):
         self.assertTrue(self.partner.in2dmm_kvk_checked_on)
         self.assertEqual(self.partner.in2dmm_kvk_state, "active")
         self.assertEqual(self.partner.in2dmm_kvk_legal_form, self.values["legal_form"])
+        signal = self.env["in2dmm.signal"].search(
+            [("partner_id", "=", self.partner.id), ("state", "!=", "closed")]
+        )
+        self.assertEqual(signal.signal_type, "master_data_changed")
+        self.assertEqual(signal.cause_ref, self.partner)
 
     def test_address_is_updated_when_the_company_asks(self):
         self.env.company.in2dmm_kvk_auto_update_address = True
@@ -77,6 +82,13 @@ class TestKvkRefresh(TransactionCase):
             lambda m: "has ended" in str(m.body)
         )
         self.assertEqual(len(messages), 1, "said once, not at every check")
+        signal = self.env["in2dmm.signal"].search(
+            [
+                ("partner_id", "=", self.partner.id),
+                ("signal_type", "=", "registration_ended"),
+            ]
+        )
+        self.assertEqual(signal.severity, "critical")
 
     def test_unknown_registration(self):
         self._patch(kvk_client.ApiNotFound("KvK: not found"))
