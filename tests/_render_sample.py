@@ -19,40 +19,17 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import conftest  # noqa: E402,F401 - registers in2dmm_credit as a bare package
+from test_letter import NL_LABELS  # noqa: E402
 
 from in2dmm_credit.tools.letter import (  # noqa: E402
     Letter,
     LetterCompany,
     LetterItem,
-    LetterLabels,
     render_letter,
     render_letters,
 )
 
-DUTCH_LABELS = LetterLabels(
-    date="Datum",
-    reference="Ons kenmerk",
-    customer_ref="Klantnummer",
-    number="Factuur",
-    invoice_date="Factuurdatum",
-    due_date="Vervaldatum",
-    days_overdue="Dagen vervallen",
-    amount="Bedrag",
-    residual="Openstaand",
-    total_open="Totaal openstaand",
-    total_overdue="Totaal vervallen",
-    page="Pagina",
-    payment_title="Betaalgegevens",
-    iban="IBAN",
-    bic="BIC",
-    payment_reference="Betalingskenmerk",
-    amount_to_pay="Te betalen",
-    vat="BTW",
-    coc="KvK",
-    of="van",
-    account_holder="Ten name van",
-    scan_to_pay="Scan en betaal",
-)
+DUTCH_LABELS = NL_LABELS  # the same Dutch labels the tests use
 
 
 def make_logo():
