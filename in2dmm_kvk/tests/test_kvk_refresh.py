@@ -115,3 +115,15 @@ class TestKvkRefresh(TransactionCase):
             self.env["res.partner"]._cron_in2dmm_kvk_refresh()
         self.assertTrue(self.partner.in2dmm_kvk_checked_on)
         self.assertTrue(other.in2dmm_kvk_checked_on)
+
+    def test_settings_switch_the_daily_recheck(self):
+        cron = self.env.ref("in2dmm_kvk.ir_cron_in2dmm_kvk_refresh")
+        self.assertFalse(cron.active, "off until a paid service is wanted")
+        settings = self.env["res.config.settings"].create(
+            {"in2dmm_kvk_refresh_enabled": True}
+        )
+        settings.execute()
+        self.assertTrue(cron.active)
+        self.assertTrue(
+            self.env["res.config.settings"].create({}).in2dmm_kvk_refresh_enabled
+        )
