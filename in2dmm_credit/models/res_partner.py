@@ -62,6 +62,9 @@ class ResPartner(models.Model):
         string="Overdue Invoices",
         compute="_compute_in2dmm_overdue_invoice_ids",
     )
+    in2dmm_signal_count = fields.Integer(
+        string="Open Signals", compute="_compute_in2dmm_signal_count"
+    )
     in2dmm_last_level_id = fields.Many2one(
         "in2dmm.policy.level",
         string="Last Dunning Level",
@@ -172,6 +175,30 @@ class ResPartner(models.Model):
             partner.in2dmm_overdue_invoice_ids = by_partner.get(
                 partner.commercial_partner_id, moves.browse()
             )
+
+    @api.depends_context("company")
+    def _compute_in2dmm_signal_count(self):
+        counts = dict(
+            self.env["in2dmm.signal"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "!=", "closed"),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.in2dmm_signal_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_in2dmm_open_signals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "in2dmm_credit.in2dmm_signal_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action
 
     def action_in2dmm_open_overdue(self):
         self.ensure_one()

@@ -38,7 +38,15 @@ class TestSignal(In2dmmCreditCommon):
         self.assertEqual(len(first.activity_ids), 1, "no second activity")
         other_type = Signal._raise_signal(self.customer, "limit_near")
         self.assertNotEqual(other_type, first)
+        self.assertEqual(self.customer.in2dmm_signal_count, 2)
+        self.assertEqual(contact.in2dmm_signal_count, 2)
+        action = self.customer.action_in2dmm_open_signals()
+        self.assertEqual(
+            self.env["in2dmm.signal"].search(action["domain"]), first | other_type
+        )
         first.action_close()
+        self.customer.invalidate_recordset(["in2dmm_signal_count"])
+        self.assertEqual(self.customer.in2dmm_signal_count, 1)
         self.assertFalse(first.activity_ids, "closing marks the activity done")
         new = Signal._raise_signal(self.customer, "master_data_changed")
         self.assertNotEqual(new, first)
