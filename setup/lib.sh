@@ -24,6 +24,16 @@ IN2DMM_DATA_DIR="${IN2DMM_DATA_DIR:-$IN2DMM_CACHE/odoo-data}"
 IN2DMM_PRIVATE_PG_PORT="${IN2DMM_PRIVATE_PG_PORT:-54329}"
 export IN2DMM_REPO IN2DMM_CACHE IN2DMM_DATA_DIR
 
+# Odoo's own defaults for every command the scripts run (options on the command
+# line still win): serve on loopback only, also for `odoo db` which has no
+# --http-interface option of its own.
+if [ -z "${ODOO_RC:-}" ]; then
+    mkdir -p "$IN2DMM_CACHE"
+    ODOO_RC="$IN2DMM_CACHE/odoo.conf"
+    printf '[options]\nhttp_interface = 127.0.0.1\n' >"$ODOO_RC"
+    export ODOO_RC
+fi
+
 in2dmm_log() { printf '[in2dmm] %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- Odoo ---
