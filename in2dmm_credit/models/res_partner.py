@@ -156,19 +156,21 @@ class ResPartner(models.Model):
             partner.in2dmm_overdue_count = count
             partner.in2dmm_last_level_id = levels_by_partner.get(key, level_model)
 
+    def _in2dmm_overdue_invoice_domain(self):
+        """Open customer invoices of these customers, past their due date."""
+        return [
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+            ("company_id", "=", self.env.company.id),
+            ("move_type", "in", ("out_invoice", "out_receipt")),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", fields.Date.context_today(self)),
+        ]
+
     @api.depends_context("company")
     def _compute_in2dmm_overdue_invoice_ids(self):
-        today = fields.Date.context_today(self)
         moves = self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "in", ("out_invoice", "out_receipt")),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", today),
-            ],
-            order="invoice_date_due",
+            self._in2dmm_overdue_invoice_domain(), order="invoice_date_due"
         )
         by_partner = moves.grouped("commercial_partner_id")
         for partner in self:
@@ -205,13 +207,7 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
-        action["domain"] = [
-            ("move_type", "in", ("out_invoice", "out_receipt")),
-            ("commercial_partner_id", "=", self.commercial_partner_id.id),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", "<", fields.Date.context_today(self)),
-        ]
+        action["domain"] = self._in2dmm_overdue_invoice_domain()
         action["context"] = {"create": False}
         return action
 
