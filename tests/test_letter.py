@@ -622,3 +622,34 @@ def test_two_hundred_letters():
     ]
     reader = read(render_letters(letters))
     assert len(reader.pages) == 200
+
+
+def test_charges_rows_and_small_print():
+    base = make_letter(n_items=2)
+    letter = make_letter(
+        n_items=2,
+        charges=[("Wettelijke handelsrente", 12.34), ("Incassokosten", 150)],
+        amount_to_pay=base.amount_to_pay + 162.34,
+        charges_note="Wettelijke handelsrente (art. 6:119a BW) van 10,15% per jaar.\n"
+        "Buitengerechtelijke incassokosten volgens het Besluit.",
+    )
+    text = page_texts(render_letter(letter))[0]
+    assert "Wettelijke handelsrente" in text and "€ 12,34" in text
+    assert "Incassokosten" in text and "€ 150,00" in text
+    assert format_amount(base.amount_to_pay + 162.34, "nl_NL") in text
+    assert "10,15% per jaar" in text
+    # the rows sit between the totals and the amount to pay, in that order
+    assert text.index("Totaal vervallen") < text.index("Incassokosten")
+    plain = page_texts(render_letter(base))[0]
+    assert "Incassokosten" not in plain and "handelsrente" not in plain
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [("11.15", "nl_NL", "11,15"), ("12.50", "nl_NL", "12,5"), ("8", "en_US", "8"),
+     ("10.15", "en_US", "10.15")],
+)
+def test_format_percent(value, lang, expected):
+    from decimal import Decimal
+
+    assert letter_mod.format_percent(Decimal(value), lang) == expected

@@ -161,6 +161,11 @@ class Letter:
     payment_reference: str = ""
     labels: LetterLabels = field(default_factory=LetterLabels)
     epc_qr: bool = False
+    # claimed on top of the open items (collection costs, interest): rows
+    # printed between "total overdue" and "amount to pay", already included in
+    # ``amount_to_pay``; ``charges_note`` explains them in small print
+    charges: list[tuple[str, float]] = field(default_factory=list)
+    charges_note: str = ""
 
 
 # ---------------------------------------------------------------------------
@@ -236,6 +241,14 @@ def format_amount(value, lang, symbol="€", position="before") -> str:
     # a space after a code ("EUR 12.00")
     space = " " if len(symbol) > 1 else ""
     return f"{sign}{symbol}{space}{number}"
+
+
+def format_percent(value, lang) -> str:
+    """``Decimal('11.15')`` -> ``'11,15'`` in Dutch, ``'11.15'`` in English;
+    no trailing zeros (``12.50`` -> ``12,5``)."""
+    text = format(_to_decimal(value).normalize(), "f")
+    _thousands, decimal_sep = _SEPARATORS.get(_lang_parts(lang)[1], (",", "."))
+    return text.replace(".", decimal_sep)
 
 
 def format_date(d, lang) -> str:
@@ -865,6 +878,8 @@ class _Layout:
             self._table()
         if self.letter.items or self.letter.total_open or self.letter.total_overdue:
             self._totals()
+        if (self.letter.charges_note or "").strip():
+            self._small_print(self.letter.charges_note)
         self._payment_box()
         if (self.letter.body_after or "").strip():
             self.y -= 3 * mm
@@ -963,6 +978,19 @@ class _Layout:
                 self.ensure(BODY_LEADING)
                 self.y -= BODY_LEADING
                 self.text(MARGIN_LEFT, self.y + 3, line, F_REG, BODY_SIZE)
+
+    def _small_print(self, text):
+        """Explanatory lines under the totals (how costs and interest were made)."""
+        size, leading = 8, 10.5
+        for raw in _safe(text).strip("\n").split("\n"):
+            if not raw.strip():
+                self.y -= leading * 0.5
+                continue
+            for line in _wrap_line(raw, F_REG, size, TEXT_W):
+                self.ensure(leading)
+                self.y -= leading
+                self.text(MARGIN_LEFT, self.y + 3, line, F_REG, size, GREY)
+        self.y -= 2 * mm
 
     # -- table ----------------------------------------------------------------
     # (key, width in mm, alignment)
@@ -1077,6 +1105,7 @@ class _Layout:
         rows = [
             (lab.total_open, self.letter.total_open, F_REG),
             (lab.total_overdue, self.letter.total_overdue, F_REG),
+            *((label, value, F_REG) for label, value in self.letter.charges or ()),
             (lab.amount_to_pay, self.letter.amount_to_pay, F_BOLD),
         ]
         step = 12.5
