@@ -8,4 +8,8 @@ from . import in2dmm_dunning_run
 from . import in2dmm_dunning_line
 from . import in2dmm_dunning_line_item
 from . import in2dmm_signal
+from . import in2dmm_interest_rate
+from . import in2dmm_wik_scale
+from . import in2dmm_wik_scale_tier
+from . import in2dmm_collection_case
 from . import in2dmm_demo

@@ -19,6 +19,35 @@ class AccountMove(models.Model):
         string="Excluded from Dunning", copy=False, tracking=True
     )
     in2dmm_exclude_reason = fields.Char(string="Dunning Exclusion Reason", copy=False)
+    in2dmm_fourteen_day_date = fields.Date(
+        string="14-Day Letter Sent",
+        copy=False,
+        readonly=True,
+        help="Date the first 14-day letter (veertiendagenbrief) for this invoice "
+        "was sent; a consumer owes collection costs only after its term expired.",
+    )
+    in2dmm_costs_booked = fields.Boolean(
+        string="Collection Costs Booked", copy=False, readonly=True
+    )
+    in2dmm_interest_booked_until = fields.Date(
+        string="Interest Booked Until", copy=False, readonly=True
+    )
+    in2dmm_is_charge = fields.Boolean(
+        string="Costs and Interest Invoice",
+        copy=False,
+        readonly=True,
+        help="This invoice charges collection costs and interest; it bears no "
+        "costs or interest itself.",
+    )
+    in2dmm_collection_case_ids = fields.Many2many(
+        "in2dmm.collection.case",
+        "in2dmm_collection_case_move_rel",
+        "move_id",
+        "case_id",
+        string="Collection Cases",
+        copy=False,
+        readonly=True,
+    )
     in2dmm_item_ids = fields.One2many(
         "in2dmm.dunning.line.item", "move_id", string="Dunning History"
     )
@@ -26,7 +55,23 @@ class AccountMove(models.Model):
     def _in2dmm_hold_reasons(self):
         """Invoices temporarily held out of dunning, with the reason.
 
-        Disputes, complaints, payment promises and collection cases extend this.
+        Disputes, complaints and payment promises extend this.
         :return: dict {move_id: reason}
         """
-        return {}
+        reasons = {}
+        cases = (
+            self.env["in2dmm.collection.case"]
+            .sudo()
+            .search([("move_ids", "in", self.ids), ("state", "=", "handed_over")])
+        )
+        for case in cases:
+            for move in case.move_ids:
+                reasons.setdefault(
+                    move.id,
+                    self.env._(
+                        "handed over to %(agency)s (%(case)s)",
+                        agency=case.agency_id.display_name or self.env._("an agency"),
+                        case=case.name,
+                    ),
+                )
+        return reasons

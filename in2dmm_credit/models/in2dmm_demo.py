@@ -181,6 +181,8 @@ class In2dmmDemo(models.AbstractModel):
             self._demo_partner_invoices(
                 env, rnd, today, partner, profile, tax, journal, levels
             )
+            if profile == "overdue_3" and spec[4] == "consumer":
+                self._demo_collection_case(env, company, partner)
             if profile == "excluded":
                 partner.with_company(company).write(
                     {
@@ -189,6 +191,39 @@ class In2dmmDemo(models.AbstractModel):
                         "betaling via de gemeente",
                     }
                 )
+
+    @api.model
+    def _demo_collection_case(self, env, company, partner):
+        """One claim handed over to the demo agency (held out of dunning)."""
+        agency = company.in2dmm_collection_agency_id
+        if not agency:
+            agency = env["res.partner"].create(
+                {
+                    "name": "Incassobureau Noord B.V.",
+                    "is_company": True,
+                    "street": "Stationsweg 4",
+                    "zip": "9726 AC",
+                    "city": "Groningen",
+                    "country_id": env.ref("base.nl").id,
+                    "email": "dossiers@incassonoord.example",
+                    "company_registry": "01012345",
+                }
+            )
+            company.in2dmm_collection_agency_id = agency
+        moves = env["account.move"].search(partner._in2dmm_overdue_invoice_domain())
+        oldest = moves.sorted("invoice_date_due")[:1]
+        if not oldest:
+            return
+        case = env["in2dmm.collection.case"].create(
+            {
+                "company_id": company.id,
+                "partner_id": partner.id,
+                "agency_id": agency.id,
+                "move_ids": [fields.Command.set(oldest.ids)],
+            }
+        )
+        case._fill_amounts()
+        case.action_hand_over()
 
     @api.model
     def _demo_invoice(self, env, partner, invoice_date, due_date, amount, tax, journal):
@@ -260,6 +295,12 @@ class In2dmmDemo(models.AbstractModel):
                         "in2dmm_last_dunning_date": inv.invoice_date_due
                         + timedelta(days=LEVEL_DAYS[steps - 2]),
                     }
+                )
+            fourteen = [lvl for lvl in levels[: steps - 1] if lvl.is_fourteen_day_letter]
+            if fourteen:
+                index = list(levels).index(fourteen[0])
+                inv.in2dmm_fourteen_day_date = inv.invoice_date_due + timedelta(
+                    days=LEVEL_DAYS[index]
                 )
             invoice(rnd.randint(8, 12))
         elif profile == "late":

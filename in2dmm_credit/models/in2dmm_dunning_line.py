@@ -1,6 +1,7 @@
 import base64
 import logging
 from datetime import timedelta
+from decimal import Decimal
 
 from markupsafe import Markup, escape
 
@@ -8,7 +9,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
-from ..tools import letter as letter_tools
+from ..tools import (
+    fourteen_day,
+    letter as letter_tools,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -102,6 +106,44 @@ class In2dmmDunningLine(models.Model):
     )
     mail_subject = fields.Char(compute="_compute_mail_body_html")
     lang = fields.Char(compute="_compute_lang")
+    is_consumer = fields.Boolean(related="partner_id.in2dmm_is_consumer")
+    amount_costs = fields.Monetary(
+        string="Collection Costs",
+        compute="_compute_charges",
+        currency_field="currency_id",
+        help="Extrajudicial collection costs (WIK scale) claimed in this letter, "
+        "VAT included when charged.",
+    )
+    amount_interest = fields.Monetary(
+        string="Interest",
+        compute="_compute_charges",
+        currency_field="currency_id",
+        help="Statutory or commercial interest up to the date of the run.",
+    )
+    amount_claim = fields.Monetary(
+        string="Total Claim",
+        compute="_compute_charges",
+        currency_field="currency_id",
+        help="Amount asked plus the costs and interest claimed.",
+    )
+    amount_costs_announced = fields.Monetary(
+        string="Costs Announced",
+        compute="_compute_charges",
+        currency_field="currency_id",
+        help="Collection costs the letter announces for when the customer does not "
+        "pay in time (14-day letter).",
+    )
+    charges_info = fields.Text(string="Costs and Interest", compute="_compute_charges")
+    charge_move_id = fields.Many2one(
+        "account.move",
+        string="Costs and Interest Invoice",
+        readonly=True,
+        copy=False,
+        help="Invoice that booked the costs and interest of this line.",
+    )
+    collection_case_id = fields.Many2one(
+        "in2dmm.collection.case", readonly=True, copy=False
+    )
 
     @api.depends(
         "item_ids.state",
@@ -266,6 +308,27 @@ class In2dmmDunningLine(models.Model):
             "collector_name": collector.name or self.company_id.name or "",
             "collector_email": collector.email or self.company_id.email or "",
             "collector_phone": collector.phone or self.company_id.phone or "",
+            **self._charge_text_values(lang, symbol, position),
+        }
+
+    def _charge_text_values(self, lang, symbol, position):
+        """Placeholders for costs, interest and the 14-day term."""
+        self.ensure_one()
+        costs, interest, announced = self._charge_amounts(self._charges())
+        term, deadline_label, _deadline = self._fourteen_day_values(lang)
+
+        def money(value):
+            return letter_tools.format_amount(
+                value, lang, symbol=symbol, position=position
+            )
+
+        return {
+            "costs_amount": money(costs),
+            "interest_amount": money(interest),
+            "total_claim": money(self.amount_to_pay + costs + interest),
+            "costs_announced": money(announced),
+            "fourteen_day_term": term,
+            "fourteen_day_deadline": deadline_label,
         }
 
     def _currency_position(self, lang):
@@ -328,6 +391,23 @@ class In2dmmDunningLine(models.Model):
                 )
                 for item in line.item_ids.filtered(lambda i: i.state == "included")
             )
+            charges = line._charges()
+            costs, interest, _announced = line._charge_amounts(charges)
+            for label, amount in (
+                (line.env._("Interest"), interest),
+                (line.env._("Collection costs"), costs),
+            ):
+                if amount:
+                    rows += Markup(
+                        "<tr><td colspan='3'>%s</td>"
+                        "<td style='text-align:right'>%s</td></tr>"
+                    ) % (
+                        label,
+                        letter_tools.format_amount(
+                            amount, lang, symbol=symbol, position=position
+                        ),
+                    )
+            note = line._charges_text(charges, lang) if charges else ""
             header = Markup(
                 "<tr><th style='text-align:left'>%s</th><th style='text-align:left'>%s"
                 "</th><th style='text-align:right'>%s</th>"
@@ -345,13 +425,358 @@ class In2dmmDunningLine(models.Model):
                     "cellpadding='4'>%s%s<tr><td colspan='3'><b>%s</b></td>"
                     "<td style='text-align:right'><b>%s</b></td></tr></table>"
                 )
-                % (header, rows, line.env._("Amount to pay"), values["amount_to_pay"])
+                % (header, rows, line.env._("Amount to pay"), values["total_claim"])
+                + (
+                    Markup("<p style='font-size:11px;color:#666'>%s</p>")
+                    % Markup("<br/>").join(note.split("\n"))
+                    if note
+                    else Markup("")
+                )
                 + _paragraphs(after)
             )
 
     # ------------------------------------------------------------------
-    # Letters
+    # Costs and interest (Dutch collection law)
     # ------------------------------------------------------------------
+
+    def _charge_moves(self):
+        self.ensure_one()
+        return self.item_ids.filtered(
+            lambda i: i.state == "included" and i.kind == "debit"
+        ).move_id
+
+    def _charges(self, tables=None):
+        """:class:`..tools.charges.ClaimCharges` of this line, or ``None``.
+
+        Costs are computed when the level claims or announces them, interest
+        when the level claims it.
+        """
+        self.ensure_one()
+        level = self.level_id
+        if not level or not self.run_id:
+            return None
+        with_costs = level.costs_mode != "none" or (
+            level.is_fourteen_day_letter or level.announces_costs
+        )
+        with_interest = level.interest_mode != "none"
+        if not (with_costs or with_interest):
+            return None
+        return self.partner_id.with_company(self.company_id)._in2dmm_charges_for(
+            self._charge_moves(),
+            self.run_id.date,
+            with_costs=with_costs,
+            with_interest=with_interest,
+            tables=tables,
+        )
+
+    def _charge_amounts(self, charges):
+        """(costs claimed, interest claimed, costs announced) as floats."""
+        if not charges:
+            return 0.0, 0.0, 0.0
+        level = self.level_id
+        costs = float(charges.costs_total) if level.costs_mode != "none" else 0.0
+        interest = float(charges.interest) if level.interest_mode != "none" else 0.0
+        announced = charges.announced
+        if level.costs_mode == "none" and charges.costs:
+            announced = charges.costs
+        return costs, interest, float(announced.total) if announced else 0.0
+
+    def _legal_tables(self):
+        return (
+            self.env["in2dmm.wik.scale"]._in2dmm_scales(),
+            self.env["in2dmm.interest.rate"]._in2dmm_tables(),
+        )
+
+    @api.depends_context("lang")
+    def _compute_charges(self):
+        tables = self._legal_tables() if self else None
+        for line in self:
+            charges = line._charges(tables)
+            costs, interest, announced = line._charge_amounts(charges)
+            line.amount_costs = costs
+            line.amount_interest = interest
+            line.amount_costs_announced = announced
+            line.amount_claim = line.amount_to_pay + costs + interest
+            line.charges_info = line._charges_text(charges) if charges else False
+
+    def _charges_text(self, charges, lang=None):
+        """How costs and interest were made, for the letter's small print."""
+        self.ensure_one()
+        env = self.env
+        lang = lang or env.context.get("lang") or self._lang()
+        currency = self.currency_id
+        symbol = currency.symbol or currency.name
+        position = self._currency_position(lang)
+
+        def money(value):
+            return letter_tools.format_amount(
+                value, lang, symbol=symbol, position=position
+            )
+
+        level = self.level_id
+        lines = []
+        if level.interest_mode != "none" and charges.interest:
+            rates = ", ".join(
+                "%s%%" % letter_tools.format_percent(rate, lang)
+                for rate in charges.rate_periods
+            )
+            if charges.interest_kind == "commercial":
+                lines.append(
+                    env._(
+                        "Statutory commercial interest (art. 6:119a BW) of %(rates)s "
+                        "a year over each overdue invoice from the day after its due "
+                        "date up to and including %(date)s: %(amount)s.",
+                        rates=rates,
+                        date=letter_tools.format_date(charges.today, lang),
+                        amount=money(charges.interest),
+                    )
+                )
+            else:
+                lines.append(
+                    env._(
+                        "Statutory interest (art. 6:119 BW) of %(rates)s a year over "
+                        "each overdue invoice from the day after its due date up to "
+                        "and including %(date)s: %(amount)s.",
+                        rates=rates,
+                        date=letter_tools.format_date(charges.today, lang),
+                        amount=money(charges.interest),
+                    )
+                )
+        if level.costs_mode != "none" and charges.costs:
+            text = env._(
+                "Extrajudicial collection costs according to the Besluit vergoeding "
+                "voor buitengerechtelijke incassokosten over a principal of "
+                "%(principal)s: %(costs)s.",
+                principal=money(charges.costs_principal),
+                costs=money(charges.costs.costs),
+            )
+            if charges.costs.vat_amount:
+                text += " " + env._(
+                    "Plus %(vat)s VAT, which we cannot deduct.",
+                    vat=money(charges.costs.vat_amount),
+                )
+            lines.append(text)
+        elif level.costs_mode != "none" and self.is_consumer and charges.announced:
+            lines.append(
+                env._(
+                    "No collection costs are charged yet: the 14-day term of our "
+                    "reminder has not expired or no such reminder was sent."
+                )
+            )
+        for code in charges.warnings:
+            lines.append(
+                {
+                    "no_rate": env._(
+                        "No interest rate is recorded for part of the period; "
+                        "interest over that part is left out."
+                    ),
+                    "no_scale": env._("No collection costs scale applies; no costs."),
+                    "not_euro": env._(
+                        "The collection costs scale is in euros; no costs are "
+                        "charged on claims in other currencies."
+                    ),
+                }.get(code, code)
+            )
+        return "\n".join(lines)
+
+    def _fourteen_day_values(self, lang):
+        """Placeholders of the 14-day letter: term wording and presumed deadline."""
+        self.ensure_one()
+        deadline = fourteen_day.fourteen_day_deadline(self.run_id.date)
+        if lang.startswith("nl"):
+            term = fourteen_day.SAFE_TERM_WORDING_NL
+        else:
+            term = self.env._(
+                "within fourteen days from the day after this letter was delivered "
+                "to you"
+            )
+        return term, letter_tools.format_date(deadline, lang), deadline
+
+    def _check_fourteen_day_letter(self):
+        """Refuse a 14-day letter to a consumer that misses what the law requires."""
+        self.ensure_one()
+        level = self.level_id
+        if not (level.is_fourteen_day_letter and self.is_consumer):
+            return
+        charges = self._charges()
+        _costs, _interest, announced = self._charge_amounts(charges)
+        if not announced:
+            return
+        lang = self._lang()
+        line = self.with_context(lang=lang)
+        values = line._text_values()
+        text = "\n\n".join(
+            level.with_context(lang=lang)._render_text(f, values)
+            for f in ("letter_subject", "letter_body_before", "letter_body_after")
+        )
+        _term, _label, deadline = self._fourteen_day_values(lang)
+        issues = fourteen_day.validate_letter_text(
+            text,
+            costs_amount=Decimal(str(announced)).quantize(Decimal("0.01")),
+            earliest_deadline=deadline,
+        )
+        if issues:
+            messages = {
+                "costs_amount_missing": self.env._(
+                    "it does not state the collection costs (use {costs_announced})"
+                ),
+                "principal_missing": self.env._("it does not state the amount due"),
+                "term_from_letter_date": self.env._(
+                    "it counts the 14 days from the letter date instead of from the "
+                    "day after delivery"
+                ),
+                "term_start_missing": self.env._(
+                    "it does not say the 14 days start the day after delivery "
+                    "(use {fourteen_day_term})"
+                ),
+                "term_missing": self.env._(
+                    "it gives no 14-day term starting the day after delivery "
+                    "(use {fourteen_day_term})"
+                ),
+            }
+            raise UserError(
+                self.env._(
+                    "The 14-day letter of level %(level)s cannot be sent to consumer "
+                    "%(partner)s: %(problems)s. Without a valid 14-day letter no "
+                    "collection costs can ever be charged for these invoices.",
+                    level=level.display_name,
+                    partner=self.partner_id.display_name,
+                    problems="; ".join(messages.get(i.code, i.message) for i in issues),
+                )
+            )
+
+    def _book_charges(self):
+        """Book the claimed costs and interest on a posted customer invoice."""
+        self.ensure_one()
+        level = self.level_id
+        if "book" not in (level.costs_mode, level.interest_mode):
+            return
+        charges = self._charges()
+        if not charges:
+            return
+        company = self.company_id
+        lang = self._lang()
+        env = self.with_context(lang=lang).env
+        lines = []
+        if level.costs_mode == "book" and charges.costs_total:
+            product = company.in2dmm_costs_product_id or self.env.ref(
+                "in2dmm_credit.product_in2dmm_collection_costs",
+                raise_if_not_found=False,
+            )
+            lines.append(
+                fields.Command.create(
+                    {
+                        "product_id": product.id if product else False,
+                        "name": env._(
+                            "Extrajudicial collection costs (%(run)s)",
+                            run=self.run_id.name,
+                        ),
+                        "quantity": 1,
+                        "price_unit": float(charges.costs_total),
+                        "tax_ids": [fields.Command.clear()],
+                    }
+                )
+            )
+        if level.interest_mode == "book" and charges.interest:
+            product = company.in2dmm_interest_product_id or self.env.ref(
+                "in2dmm_credit.product_in2dmm_interest", raise_if_not_found=False
+            )
+            lines.append(
+                fields.Command.create(
+                    {
+                        "product_id": product.id if product else False,
+                        "name": env._(
+                            "Statutory interest up to and including %(date)s",
+                            date=letter_tools.format_date(self.run_id.date, lang),
+                        ),
+                        "quantity": 1,
+                        "price_unit": float(charges.interest),
+                        "tax_ids": [fields.Command.clear()],
+                    }
+                )
+            )
+        if not lines:
+            return
+        journal = company.in2dmm_charge_journal_id or self.env[
+            "account.journal"
+        ].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+        move = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_id.id,
+                    "journal_id": journal.id,
+                    "currency_id": self.currency_id.id,
+                    "invoice_date": self.run_id.date,
+                    "invoice_date_due": self.run_id.date
+                    + timedelta(days=level.payment_days),
+                    "ref": env._("Costs and interest %(run)s", run=self.run_id.name),
+                    "in2dmm_is_charge": True,
+                    "invoice_line_ids": lines,
+                }
+            )
+        )
+        move.action_post()
+        quiet = self.env["account.move"].with_context(
+            tracking_disable=True, skip_invoice_sync=True, check_move_validity=False
+        )
+        charged = {c.key for c in charges.invoices}
+        if level.costs_mode == "book" and charges.costs_total:
+            quiet.browse([c.key for c in charges.invoices if c.bears_costs]).write(
+                {"in2dmm_costs_booked": True}
+            )
+        if level.interest_mode == "book" and charges.interest:
+            quiet.browse(list(charged)).write(
+                {"in2dmm_interest_booked_until": self.run_id.date}
+            )
+        self.charge_move_id = move
+
+    def _hand_over(self):
+        """Create a collection case for the line's invoices (level hands over)."""
+        self.ensure_one()
+        moves = self._charge_moves()
+        case = self.env["in2dmm.collection.case"].create(
+            {
+                "company_id": self.company_id.id,
+                "partner_id": self.partner_id.id,
+                "agency_id": self.company_id.in2dmm_collection_agency_id.id,
+                "currency_id": self.currency_id.id,
+                "move_ids": [fields.Command.set(moves.ids)],
+            }
+        )
+        case._fill_amounts(self.run_id.date)
+        if case.agency_id:
+            case.action_hand_over()
+        self.collection_case_id = case
+
+    def _letter_labels(self):
+        env = self.env
+        return letter_tools.LetterLabels(
+            date=env._("Date"),
+            reference=env._("Our reference"),
+            customer_ref=env._("Customer number"),
+            number=env._("Invoice"),
+            invoice_date=env._("Invoice date"),
+            due_date=env._("Due date"),
+            days_overdue=env._("Days overdue"),
+            amount=env._("Amount"),
+            residual=env._("Open"),
+            total_open=env._("Total open"),
+            total_overdue=env._("Total overdue"),
+            page=env._("Page"),
+            of=env._("of"),
+            payment_title=env._("Payment details"),
+            iban=env._("IBAN"),
+            bic=env._("BIC"),
+            payment_reference=env._("Payment reference"),
+            amount_to_pay=env._("Amount to pay"),
+            vat=env._("VAT"),
+            coc=env._("CoC"),
+            account_holder=env._("Account holder"),
+            scan_to_pay=env._("Scan to pay"),
+        )
 
     def _prepare_letters(self):
         """Letter data for :mod:`..tools.letter`, each in its partner's language."""
@@ -367,30 +792,7 @@ class In2dmmDunningLine(models.Model):
             values = line_l._text_values()
             level = line_l.level_id
             contact = line._get_contact()
-            labels = letter_tools.LetterLabels(
-                date=env._("Date"),
-                reference=env._("Our reference"),
-                customer_ref=env._("Customer number"),
-                number=env._("Invoice"),
-                invoice_date=env._("Invoice date"),
-                due_date=env._("Due date"),
-                days_overdue=env._("Days overdue"),
-                amount=env._("Amount"),
-                residual=env._("Open"),
-                total_open=env._("Total open"),
-                total_overdue=env._("Total overdue"),
-                page=env._("Page"),
-                of=env._("of"),
-                payment_title=env._("Payment details"),
-                iban=env._("IBAN"),
-                bic=env._("BIC"),
-                payment_reference=env._("Payment reference"),
-                amount_to_pay=env._("Amount to pay"),
-                vat=env._("VAT"),
-                coc=env._("CoC"),
-                account_holder=env._("Account holder"),
-                scan_to_pay=env._("Scan to pay"),
-            )
+            labels = line_l._letter_labels()
             items = []
             for item in line.item_ids:
                 if item.state == "excluded":
@@ -417,6 +819,13 @@ class In2dmmDunningLine(models.Model):
             total_open = sum(
                 i.amount_residual for i in line.item_ids if i.state != "excluded"
             )
+            charges = line_l._charges()
+            costs, interest, _announced = line_l._charge_amounts(charges)
+            charge_rows = []
+            if interest:
+                charge_rows.append((env._("Interest"), interest))
+            if costs:
+                charge_rows.append((env._("Collection costs"), costs))
             letters.append(
                 letter_tools.Letter(
                     company=company_cache[company.id],
@@ -428,7 +837,9 @@ class In2dmmDunningLine(models.Model):
                     items=items,
                     total_open=total_open,
                     total_overdue=line.amount_overdue,
-                    amount_to_pay=line.amount_to_pay,
+                    amount_to_pay=line.amount_to_pay + costs + interest,
+                    charges=charge_rows,
+                    charges_note=line_l._charges_text(charges, lang) if charges else "",
                     currency_symbol=line.currency_id.symbol or line.currency_id.name,
                     currency_position=line._currency_position(lang),
                     lang=lang,
@@ -477,8 +888,24 @@ class In2dmmDunningLine(models.Model):
             )
             return
         level = self.level_id
+        self._check_fourteen_day_letter()
         attachment = self._create_letter_attachment()
-        message = self._post_on_partner(attachment)
+        attachments = attachment
+        if level.attach_statement:
+            attachments |= self.partner_id.with_company(
+                self.company_id
+            )._in2dmm_statement_attachment("pdf")
+        message = self._post_on_partner(attachments)
+        self._book_charges()
+        if level.is_fourteen_day_letter:
+            first = self._charge_moves().filtered(
+                lambda m: not m.in2dmm_fourteen_day_date
+            )
+            self.env["account.move"].with_context(
+                tracking_disable=True, skip_invoice_sync=True, check_move_validity=False
+            ).browse(first.ids).write({"in2dmm_fourteen_day_date": run.date})
+        if level.hand_over:
+            self._hand_over()
         if self.channel_call:
             self._schedule_call()
         if self.channel_salesperson and self.salesperson_id:
@@ -564,7 +991,7 @@ class In2dmmDunningLine(models.Model):
                 level=level.name,
                 run=self.run_id.name,
                 amount=formatLang(
-                    self.env, self.amount_to_pay, currency_obj=self.currency_id
+                    self.env, self.amount_claim, currency_obj=self.currency_id
                 ),
             ),
             self.env._("Channels: %(channels)s", channels=", ".join(channels) or "-"),

@@ -17,7 +17,19 @@ TEXT_PLACEHOLDERS = (
     "collector_name",
     "collector_email",
     "collector_phone",
+    "costs_amount",
+    "interest_amount",
+    "total_claim",
+    "costs_announced",
+    "fourteen_day_term",
+    "fourteen_day_deadline",
 )
+
+CHARGE_MODES = [
+    ("none", "Not charged"),
+    ("show", "Claim on the letter"),
+    ("book", "Claim on the letter and book"),
+]
 
 
 class In2dmmPolicyLevel(models.Model):
@@ -93,6 +105,36 @@ class In2dmmPolicyLevel(models.Model):
     )
     announces_costs = fields.Boolean(
         string="Announces Collection Costs",
+        help="The letter states the collection costs that will be charged if the "
+        "customer does not pay in time (required in a 14-day letter).",
+    )
+    costs_mode = fields.Selection(
+        CHARGE_MODES,
+        string="Collection Costs",
+        default="none",
+        required=True,
+        help="Claim the extrajudicial collection costs (WIK scale) on this letter, "
+        "and optionally book them on a costs invoice. Consumers are charged only "
+        "after the term of a 14-day letter has expired unpaid.",
+    )
+    interest_mode = fields.Selection(
+        CHARGE_MODES,
+        string="Statutory Interest",
+        default="none",
+        required=True,
+        help="Claim statutory interest (consumers) or commercial interest "
+        "(businesses) up to the letter date, and optionally book it.",
+    )
+    attach_statement = fields.Boolean(
+        string="Attach Account Statement",
+        help="Attach the customer's account statement (all open items) to the "
+        "e-mail of this level.",
+    )
+    hand_over = fields.Boolean(
+        string="Hand Over to Collection Agency",
+        help="Executing this level creates a collection case for the invoices, "
+        "handed over to the company's default agency; our own dunning stops for "
+        "them.",
     )
 
     _days_policy_uniq = models.Constraint(

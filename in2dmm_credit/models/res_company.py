@@ -27,3 +27,43 @@ class ResCompany(models.Model):
         default=100,
         help="Number of dunning lines executed and committed per batch.",
     )
+    # Dutch collection law
+    in2dmm_costs_vat_deductible = fields.Boolean(
+        string="VAT on Collection Costs Deductible",
+        default=True,
+        help="Leave this on when the company can deduct VAT (the usual case): the "
+        "collection costs are then charged without VAT. Switch it off only when "
+        "the company cannot deduct VAT; the costs are then raised by the VAT rate.",
+    )
+    in2dmm_costs_vat_rate = fields.Float(
+        string="VAT Rate on Collection Costs (%)", default=21.0
+    )
+    in2dmm_wik_per_invoice = fields.Boolean(
+        string="Collection Costs per Invoice",
+        help="Apply the collection costs scale to each overdue invoice separately "
+        "(each with its own minimum) instead of to the summed principal of the "
+        "claim. The summed principal gives the lower, legally safer amount.",
+    )
+    in2dmm_charge_journal_id = fields.Many2one(
+        "account.journal",
+        string="Journal for Costs and Interest",
+        check_company=True,
+        domain="[('type', '=', 'sale')]",
+        help="Sales journal of the invoices that book collection costs and "
+        "interest. Empty: the default sales journal.",
+    )
+    in2dmm_costs_product_id = fields.Many2one(
+        "product.product",
+        string="Collection Costs Product",
+        help="Its income account books the collection costs.",
+    )
+    in2dmm_interest_product_id = fields.Many2one(
+        "product.product",
+        string="Interest Product",
+        help="Its income account books the statutory interest.",
+    )
+    in2dmm_collection_agency_id = fields.Many2one(
+        "res.partner",
+        string="Default Collection Agency",
+        help="Agency a claim is handed over to when a dunning level hands it over.",
+    )

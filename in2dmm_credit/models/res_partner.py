@@ -1,6 +1,16 @@
+import base64
+from decimal import Decimal
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
+
+from ..tools import (
+    charges as charge_tools,
+    letter as letter_tools,
+    statement as statement_tools,
+)
+from .in2dmm_dunning_line import _address_lines, _letter_company
 
 #: partner fields only credit controllers may change
 CONTROLLED_FIELDS = {
@@ -8,6 +18,7 @@ CONTROLLED_FIELDS = {
     "in2dmm_collector_id",
     "in2dmm_no_dunning",
     "in2dmm_no_dunning_reason",
+    "in2dmm_debtor_type",
 }
 
 
@@ -64,6 +75,25 @@ class ResPartner(models.Model):
     )
     in2dmm_signal_count = fields.Integer(
         string="Open Signals", compute="_compute_in2dmm_signal_count"
+    )
+    in2dmm_debtor_type = fields.Selection(
+        [
+            ("auto", "Automatic"),
+            ("business", "Business"),
+            ("consumer", "Consumer"),
+        ],
+        string="Debtor Type",
+        default="auto",
+        help="Dutch collection law treats consumers (natural persons not acting "
+        "in a profession or business) differently: statutory instead of "
+        "commercial interest, and collection costs only after a 14-day letter. "
+        "Automatic: a person without a company, VAT or KvK number is a consumer.",
+    )
+    in2dmm_is_consumer = fields.Boolean(
+        string="Consumer Debtor", compute="_compute_in2dmm_is_consumer"
+    )
+    in2dmm_collection_case_count = fields.Integer(
+        string="Collection Cases", compute="_compute_in2dmm_collection_case_count"
     )
     in2dmm_last_level_id = fields.Many2one(
         "in2dmm.policy.level",
@@ -219,3 +249,363 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"create": False}
         return action
+
+    # ------------------------------------------------------------------
+    # Dutch collection law: consumer or business, costs and interest
+    # ------------------------------------------------------------------
+
+    @api.depends(
+        "in2dmm_debtor_type",
+        "is_company",
+        "commercial_partner_id.in2dmm_debtor_type",
+        "commercial_partner_id.is_company",
+        "commercial_partner_id.vat",
+        "commercial_partner_id.company_registry",
+    )
+    def _compute_in2dmm_is_consumer(self):
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            kind = commercial.in2dmm_debtor_type or "auto"
+            if kind == "auto":
+                partner.in2dmm_is_consumer = not (
+                    commercial.is_company
+                    or commercial.vat
+                    or commercial.company_registry
+                )
+            else:
+                partner.in2dmm_is_consumer = kind == "consumer"
+
+    def _in2dmm_charge_rules(self, currency, tables=None):
+        """:class:`..tools.charges.ChargeRules` for this customer."""
+        self.ensure_one()
+        company = self.env.company
+        scales, rates = tables or (
+            self.env["in2dmm.wik.scale"]._in2dmm_scales(),
+            self.env["in2dmm.interest.rate"]._in2dmm_tables(),
+        )
+        vat_rate = None
+        if not company.in2dmm_costs_vat_deductible and company.in2dmm_costs_vat_rate:
+            vat_rate = Decimal(str(company.in2dmm_costs_vat_rate))
+        return charge_tools.ChargeRules(
+            scales=scales,
+            rates=rates,
+            is_consumer=self.in2dmm_is_consumer,
+            currency=currency.name,
+            vat_rate=vat_rate,
+            per_invoice=company.in2dmm_wik_per_invoice,
+        )
+
+    @api.model
+    def _in2dmm_claim_invoice(self, move, residual=None):
+        return charge_tools.ClaimInvoice(
+            key=move.id,
+            principal=Decimal(
+                str(move.amount_residual if residual is None else residual)
+            ).quantize(Decimal("0.01")),
+            due_date=move.invoice_date_due or move.invoice_date or move.date,
+            costs_booked=move.in2dmm_costs_booked,
+            interest_booked_until=move.in2dmm_interest_booked_until or None,
+            fourteen_day_sent=move.in2dmm_fourteen_day_date or None,
+        )
+
+    def _in2dmm_charges_for(
+        self, moves, on_date, *, with_costs=True, with_interest=True, tables=None
+    ):
+        """Costs and interest over ``moves`` (customer invoices) on ``on_date``.
+
+        Charge invoices bear nothing. Returns ``None`` when nothing applies.
+        """
+        self.ensure_one()
+        moves = moves.filtered(
+            lambda m: (
+                m.move_type in ("out_invoice", "out_receipt")
+                and not m.in2dmm_is_charge
+                and m.state == "posted"
+            )
+        )
+        if not moves:
+            return None
+        currency = moves[:1].currency_id
+        rules = self.commercial_partner_id._in2dmm_charge_rules(currency, tables)
+        return charge_tools.compute_charges(
+            [self._in2dmm_claim_invoice(m) for m in moves],
+            on_date,
+            rules,
+            with_costs=with_costs,
+            with_interest=with_interest,
+        )
+
+    # ------------------------------------------------------------------
+    # Account statement (rekeningoverzicht)
+    # ------------------------------------------------------------------
+
+    def _in2dmm_statement_moves(self):
+        """Open receivable lines of the customer: invoices, credit notes, payments."""
+        self.ensure_one()
+        return self.env["account.move.line"].search(
+            [
+                ("partner_id", "child_of", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", "!=", 0),
+            ],
+            order="date_maturity, date, id",
+        )
+
+    def _in2dmm_statement(self, on_date=None):
+        """:class:`..tools.statement.Statement` in the customer's language."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        on_date = on_date or fields.Date.context_today(self)
+        env = self.env
+        _ = env._
+        labels = statement_tools.StatementLabels(
+            title=_("Account statement"),
+            customer=_("Customer"),
+            customer_ref=_("Customer number"),
+            date=_("Date"),
+            number=_("Document"),
+            kind=_("Type"),
+            doc_date=_("Date"),
+            due_date=_("Due date"),
+            days_overdue=_("Days overdue"),
+            amount=_("Amount"),
+            paid=_("Paid"),
+            residual=_("Open"),
+            reference=_("Reference"),
+            total=_("Total"),
+            total_open=_("Total open"),
+            total_overdue=_("Total overdue"),
+            not_due=_("Not yet due"),
+            kinds={
+                "invoice": _("Invoice"),
+                "credit_note": _("Credit note"),
+                "payment": _("Payment"),
+                "charge": _("Costs and interest"),
+            },
+        )
+        company_currency = env.company.currency_id
+        lines = []
+        currencies = set()
+        for aml in self._in2dmm_statement_moves():
+            move = aml.move_id
+            foreign = aml.currency_id != company_currency
+            currencies.add(aml.currency_id)
+            if move.in2dmm_is_charge:
+                kind = "charge"
+            elif move.move_type in ("out_invoice", "out_receipt"):
+                kind = "invoice"
+            elif move.move_type == "out_refund":
+                kind = "credit_note"
+            else:
+                kind = "payment"
+            due = aml.date_maturity if kind in ("invoice", "charge") else None
+            lines.append(
+                statement_tools.StatementLine(
+                    number=move.name or "",
+                    kind=kind,
+                    date=move.invoice_date or aml.date,
+                    due_date=due,
+                    days_overdue=(on_date - due).days if due else 0,
+                    amount=Decimal(
+                        str(aml.amount_currency if foreign else aml.balance)
+                    ),
+                    residual=Decimal(
+                        str(
+                            aml.amount_residual_currency
+                            if foreign
+                            else aml.amount_residual
+                        )
+                    ),
+                    reference=move.payment_reference or move.ref or "",
+                )
+            )
+        if len(currencies) > 1:
+            raise UserError(
+                _(
+                    "%(partner)s has open items in several currencies; make one "
+                    "statement per currency from the invoices list instead.",
+                    partner=partner.display_name,
+                )
+            )
+        currency = currencies.pop() if currencies else company_currency
+        return statement_tools.Statement(
+            company_name=env.company.name,
+            partner_name=partner.name or "",
+            partner_ref=partner.ref or str(partner.id),
+            date=on_date,
+            currency_name=currency.name,
+            lines=lines,
+            labels=labels,
+        ), currency
+
+    def _in2dmm_statement_pdf(self, on_date=None):
+        """The statement as a PDF in the letter layout, with an EPC QR code."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        lang = partner.lang or "en_US"
+        me = self.with_context(lang=lang)
+        statement, currency = me._in2dmm_statement(on_date)
+        env = me.env
+        _ = env._
+        contact = env["res.partner"].browse(partner.address_get(["invoice"])["invoice"])
+        position = (
+            "before" if lang.startswith("nl") else (currency.position or "before")
+        )
+        symbol = currency.symbol or currency.name
+        total_open = float(statement.total_open)
+        items = [
+            letter_tools.LetterItem(
+                number=line.number,
+                date=line.date,
+                due_date=line.due_date,
+                days_overdue=line.days_overdue,
+                amount=float(line.amount),
+                residual=float(line.residual),
+                note=statement.labels.kinds.get(line.kind, "")
+                if line.kind != "invoice"
+                else "",
+            )
+            for line in statement.sorted_lines
+        ]
+        body = _(
+            "Below you find all open items on your account with us on %(date)s. "
+            "Please check them against your own records and let us know of any "
+            "difference.",
+            date=letter_tools.format_date(statement.date, lang),
+        )
+        letter = letter_tools.Letter(
+            company=_letter_company(env.company),
+            recipient_lines=_address_lines(contact, partner),
+            date=statement.date,
+            subject=_("Account statement"),
+            body_before=body,
+            body_after=_(
+                "Items that are overdue can be paid to the account below. If you "
+                "have already paid, please ignore them."
+            )
+            if statement.total_overdue > 0
+            else "",
+            items=items,
+            total_open=total_open,
+            total_overdue=float(statement.total_overdue),
+            amount_to_pay=max(total_open, 0.0),
+            currency_symbol=symbol,
+            currency_position=position,
+            lang=lang,
+            reference=_("Statement %(date)s", date=statement.date.isoformat()),
+            customer_ref=statement.partner_ref,
+            payment_reference=partner.ref or partner.name or "",
+            labels=self.env["in2dmm.dunning.line"]
+            .with_context(lang=lang)
+            ._letter_labels(),
+            epc_qr=currency.name == "EUR",
+        )
+        return letter_tools.render_letter(letter)
+
+    def _in2dmm_statement_attachment(self, fmt="pdf"):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if fmt == "pdf":
+            data = self._in2dmm_statement_pdf()
+            mimetype = "application/pdf"
+        else:
+            statement, _currency = partner.with_context(
+                lang=partner.lang or self.env.lang
+            )._in2dmm_statement()
+            data = statement_tools.statement_xlsx(statement)
+            mimetype = (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+        name = "%s - %s - %s.%s" % (
+            self.env._("Account statement"),
+            partner.name,
+            fields.Date.context_today(self).isoformat(),
+            fmt,
+        )
+        return self.env["ir.attachment"].create(
+            {
+                "name": name.replace("/", "-"),
+                "datas": base64.b64encode(data),
+                "mimetype": mimetype,
+                "res_model": "res.partner",
+                "res_id": partner.id,
+            }
+        )
+
+    def action_in2dmm_statement_pdf(self):
+        attachment = self._in2dmm_statement_attachment("pdf")
+        return {
+            "type": "ir.actions.act_url",
+            "url": "/web/content/%s?download=true" % attachment.id,
+            "target": "self",
+        }
+
+    def action_in2dmm_statement_xlsx(self):
+        attachment = self._in2dmm_statement_attachment("xlsx")
+        return {
+            "type": "ir.actions.act_url",
+            "url": "/web/content/%s?download=true" % attachment.id,
+            "target": "self",
+        }
+
+    # ------------------------------------------------------------------
+    # Collection cases
+    # ------------------------------------------------------------------
+
+    @api.depends_context("company")
+    def _compute_in2dmm_collection_case_count(self):
+        counts = dict(
+            self.env["in2dmm.collection.case"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.in2dmm_collection_case_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_in2dmm_open_collection_cases(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "in2dmm_credit.in2dmm_collection_case_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_in2dmm_new_collection_case(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        moves = self.env["account.move"].search(
+            partner._in2dmm_overdue_invoice_domain()
+        )
+        if not moves:
+            raise UserError(
+                self.env._(
+                    "%(partner)s has no overdue invoices to hand over.",
+                    partner=partner.display_name,
+                )
+            )
+        case = self.env["in2dmm.collection.case"].create(
+            {
+                "partner_id": partner.id,
+                "move_ids": [fields.Command.set(moves.ids)],
+                "currency_id": moves[:1].currency_id.id,
+                "agency_id": self.env.company.in2dmm_collection_agency_id.id,
+            }
+        )
+        case._fill_amounts()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "in2dmm.collection.case",
+            "res_id": case.id,
+            "view_mode": "form",
+        }

@@ -3,3 +3,4 @@ from . import test_dunning_execute
 from . import test_security
 from . import test_res_partner
 from . import test_signal
+from . import test_collection_law
