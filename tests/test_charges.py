@@ -25,14 +25,18 @@ def inv(key, amount, due, **kw):
 def test_business_costs_and_commercial_interest():
     # due 31 Jan 2025, letter 2 March 2025: default from 1 Feb, 30 days counted
     # (1 Feb up to and including 2 Mar) at 11.15% (2025 has 365 days)
-    charges = compute_charges([inv(1, "1000", date(2025, 1, 31))], date(2025, 3, 2), rules())
+    charges = compute_charges(
+        [inv(1, "1000", date(2025, 1, 31))], date(2025, 3, 2), rules()
+    )
     assert charges.interest_kind == "commercial"
     assert charges.interest == (D(1000) * D("11.15") * 30 / 36500).quantize(D("0.01"))
     assert charges.interest == D("9.16")
     assert charges.costs.costs == D("150.00")  # 15% of 1,000
     assert charges.total == D("159.16")
     assert charges.announced is None
-    assert charges.invoices[0].costs_decision.reason == Reason.BUSINESS_NO_REMINDER_NEEDED
+    assert (
+        charges.invoices[0].costs_decision.reason == Reason.BUSINESS_NO_REMINDER_NEEDED
+    )
 
 
 def test_consumer_without_fourteen_day_letter_gets_interest_but_only_announced_costs():
@@ -144,7 +148,9 @@ def test_missing_tables_give_warnings_not_crashes():
     charges = compute_charges(claim, date(2019, 3, 2), rules())
     assert "no_rate" in charges.warnings
     empty = ChargeRules(scales=[], rates=RATES)
-    charges = compute_charges([inv(1, "1000", date(2025, 1, 31))], date(2025, 3, 2), empty)
+    charges = compute_charges(
+        [inv(1, "1000", date(2025, 1, 31))], date(2025, 3, 2), empty
+    )
     assert "no_scale" in charges.warnings and charges.costs is None
 
 

@@ -518,8 +518,6 @@ def test_xlsx_accepts_a_generator():
 
 
 def test_phone_numbers_are_not_escaped_but_formulas_are():
-    from in2dmm_credit.tools.collection_export import csv_safe
-
     assert csv_safe("+31 20 123 45 67") == "+31 20 123 45 67"
     assert csv_safe("+31 (0)20-1234567") == "+31 (0)20-1234567"
     assert csv_safe("+SUM(A1:A2)") == "'+SUM(A1:A2)"

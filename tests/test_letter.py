@@ -646,10 +646,12 @@ def test_charges_rows_and_small_print():
 
 @pytest.mark.parametrize(
     ("value", "lang", "expected"),
-    [("11.15", "nl_NL", "11,15"), ("12.50", "nl_NL", "12,5"), ("8", "en_US", "8"),
-     ("10.15", "en_US", "10.15")],
+    [
+        ("11.15", "nl_NL", "11,15"),
+        ("12.50", "nl_NL", "12,5"),
+        ("8", "en_US", "8"),
+        ("10.15", "en_US", "10.15"),
+    ],
 )
 def test_format_percent(value, lang, expected):
-    from decimal import Decimal
-
-    assert letter_mod.format_percent(Decimal(value), lang) == expected
+    assert letter_mod.format_percent(value, lang) == expected

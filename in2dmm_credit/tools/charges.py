@@ -110,7 +110,9 @@ class ClaimCharges:
         """The distinct annual rates applied, in date order (for the letter)."""
         seen = {}
         for charge in self.invoices:
-            for period in charge.interest_detail.periods if charge.interest_detail else ():
+            for period in (
+                charge.interest_detail.periods if charge.interest_detail else ()
+            ):
                 seen.setdefault(period.rate, period.date_from)
         return sorted(seen, key=seen.get)
 
