@@ -288,6 +288,11 @@ class In2dmmDunningLine(models.Model):
         lang = self.env.context.get("lang") or self._lang()
         collector = self.collector_id
         pay_before = self.run_id.date + timedelta(days=self.level_id.payment_days)
+        if self.level_id.is_fourteen_day_letter:
+            # a 14-day letter never names a day before the legal deadline
+            pay_before = max(
+                pay_before, fourteen_day.fourteen_day_deadline(self.run_id.date)
+            )
         currency = self.currency_id
         symbol, position = (
             currency.symbol or currency.name,

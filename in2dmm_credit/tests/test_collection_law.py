@@ -13,8 +13,10 @@ from odoo.tests import tagged
 
 from ..tools import (
     charges as charge_tools,
+    fourteen_day,
     legal_data,
 )
+from ..tools.letter import format_date
 from .common import In2dmmCreditCommon
 
 D = Decimal
@@ -152,6 +154,15 @@ class TestCollectionLaw(In2dmmCreditCommon):
         self.assertEqual(line2.level_id, self.level2)
         self.assertEqual(line2.amount_costs, 0)
         self.assertEqual(line2.amount_costs_announced, 150.0)
+        # the letter never names a pay-before day earlier than the legal deadline
+        # (the level's 7 days would be too short)
+        deadline = fourteen_day.fourteen_day_deadline(self.today)
+        self.assertGreaterEqual((deadline - self.today).days, 16)
+        values = line2.with_context(lang="en_US")._text_values()
+        self.assertEqual(values["pay_before"], format_date(deadline, "en_US"))
+        self.assertEqual(
+            values["fourteen_day_deadline"], format_date(deadline, "en_US")
+        )
         run2.action_execute()
         self.assertEqual(line2.state, "done", line2.error)
         self.assertEqual(inv.in2dmm_fourteen_day_date, self.today)
