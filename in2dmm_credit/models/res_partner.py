@@ -476,18 +476,22 @@ class ResPartner(models.Model):
             "difference.",
             date=letter_tools.format_date(statement.date, lang),
         )
+        if statement.total_overdue > 0:
+            body += "\n\n" + _(
+                "Please pay the overdue items to the account in the payment details "
+                "below. If you have paid them already, you can ignore this."
+            )
+        labels = (
+            self.env["in2dmm.dunning.line"].with_context(lang=lang)._letter_labels()
+        )
+        labels.number = _("Document")
         letter = letter_tools.Letter(
             company=_letter_company(env.company),
             recipient_lines=_address_lines(contact, partner),
             date=statement.date,
             subject=_("Account statement"),
             body_before=body,
-            body_after=_(
-                "Items that are overdue can be paid to the account below. If you "
-                "have already paid, please ignore them."
-            )
-            if statement.total_overdue > 0
-            else "",
+            body_after="",
             items=items,
             total_open=total_open,
             total_overdue=float(statement.total_overdue),
@@ -495,12 +499,13 @@ class ResPartner(models.Model):
             currency_symbol=symbol,
             currency_position=position,
             lang=lang,
-            reference=_("Statement %(date)s", date=statement.date.isoformat()),
+            reference=_(
+                "Statement %(date)s",
+                date=letter_tools.format_date(statement.date, lang),
+            ),
             customer_ref=statement.partner_ref,
             payment_reference=partner.ref or partner.name or "",
-            labels=self.env["in2dmm.dunning.line"]
-            .with_context(lang=lang)
-            ._letter_labels(),
+            labels=labels,
             epc_qr=currency.name == "EUR",
         )
         return letter_tools.render_letter(letter)
