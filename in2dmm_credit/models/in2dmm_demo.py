@@ -296,7 +296,9 @@ class In2dmmDemo(models.AbstractModel):
                         + timedelta(days=LEVEL_DAYS[steps - 2]),
                     }
                 )
-            fourteen = [lvl for lvl in levels[: steps - 1] if lvl.is_fourteen_day_letter]
+            fourteen = [
+                lvl for lvl in levels[: steps - 1] if lvl.is_fourteen_day_letter
+            ]
             if fourteen:
                 index = list(levels).index(fourteen[0])
                 inv.in2dmm_fourteen_day_date = inv.invoice_date_due + timedelta(
