@@ -1,6 +1,7 @@
 from decimal import Decimal
+from types import MappingProxyType
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..tools import legal_data
@@ -45,7 +46,21 @@ class In2dmmInterestRate(models.Model):
                 self.env._("An interest rate lies between 0 and 100%.")
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
+    @tools.ormcache()
     def _in2dmm_tables(self):
         """``{kind: (RatePeriod, ...)}`` for :mod:`..tools.charges`."""
         tables = {}
@@ -58,7 +73,8 @@ class In2dmmInterestRate(models.Model):
                     status=rec.status or "",
                 )
             )
-        return {kind: tuple(rows) for kind, rows in tables.items()}
+        # cached: hand out a read-only view
+        return MappingProxyType({kind: tuple(rows) for kind, rows in tables.items()})
 
     @api.model
     def _in2dmm_load_shipped(self):

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..tools import legal_data
@@ -64,9 +64,23 @@ class In2dmmWikScale(models.Model):
                     )
                 ) from exc
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
+    @tools.ormcache()
     def _in2dmm_scales(self):
-        return [scale._to_engine() for scale in self.sudo().search([])]
+        return tuple(scale._to_engine() for scale in self.sudo().search([]))
 
     @api.model
     def _in2dmm_load_shipped(self):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class In2dmmWikScaleTier(models.Model):
@@ -17,3 +17,16 @@ class In2dmmWikScaleTier(models.Model):
         "this amount; leave empty on the last tier for everything above.",
     )
     percentage = fields.Float(string="Percentage (%)", digits=(5, 3), required=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()

@@ -103,6 +103,9 @@ class TestCollectionLaw(In2dmmCreditCommon):
         self.env["in2dmm.interest.rate"]._in2dmm_load_shipped()
         self.assertEqual(self.env["in2dmm.interest.rate"].search_count([]), count)
         self.assertEqual(rate.rate, 9.99)
+        # the cached tables follow the edit at once
+        tables = self.env["in2dmm.interest.rate"]._in2dmm_tables()
+        self.assertEqual(tables["commercial"][-1].rate, D("9.99"))
         # a broken scale is refused with a clear message
         with self.assertRaisesRegex(Exception, "not valid"):
             self.env["in2dmm.wik.scale"].create(
