@@ -754,6 +754,24 @@ class In2dmmDunningLine(models.Model):
         case._fill_amounts(self.run_id.date)
         if case.agency_id:
             case.action_hand_over()
+        else:
+            self.partner_id.message_post(
+                body=self.env._(
+                    "Collection case %(case)s was created but not handed over: the "
+                    "company has no default collection agency. Choose one on the "
+                    "case and hand it over from there.",
+                    case=case.name,
+                )
+            )
+            self.env["mail.activity"].create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(case._name),
+                    "res_id": case.id,
+                    "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                    "summary": self.env._("Choose the agency and hand over"),
+                    "user_id": (self.collector_id or self.env.user).id,
+                }
+            )
         self.collection_case_id = case
 
     def _letter_labels(self):

@@ -317,6 +317,17 @@ class TestCollectionLaw(In2dmmCreditCommon):
         self.assertEqual(case.state, "handed_over")
         self.assertEqual(case.move_ids, inv)
         self.assertEqual(self.customer.in2dmm_collection_case_count, 1)
+        # without a default agency the case waits in draft, with a to-do
+        self.company.in2dmm_collection_agency_id = False
+        other = self._new_customer("Kaashandel Noord")
+        self._invoice(other, 300, 60)
+        run2 = self._run(date=self.today + timedelta(days=1))
+        line2 = self._line(run2, other)
+        line2.action_mark_reviewed()
+        run2.action_execute()
+        self.assertEqual(line2.state, "done", line2.error)
+        self.assertEqual(line2.collection_case_id.state, "draft")
+        self.assertEqual(line2.collection_case_id.activity_ids.user_id, self.collector)
 
     def test_account_statement_pdf_and_xlsx(self):
         inv = self._invoice(self.customer, 1000, 25)
