@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -67,3 +67,31 @@ class ResCompany(models.Model):
         string="Default Collection Agency",
         help="Agency a claim is handed over to when a dunning level hands it over.",
     )
+
+    @api.model
+    def _in2dmm_default_charge_products(self):
+        """Give these companies (at install: all) the shipped costs and interest
+        products where they have none."""
+        costs = self.env.ref(
+            "in2dmm_credit.product_in2dmm_collection_costs", raise_if_not_found=False
+        )
+        interest = self.env.ref(
+            "in2dmm_credit.product_in2dmm_interest", raise_if_not_found=False
+        )
+        for company in self.sudo() or self.sudo().search([]):
+            vals = {}
+            if costs and not company.in2dmm_costs_product_id:
+                vals["in2dmm_costs_product_id"] = costs.id
+            if interest and not company.in2dmm_interest_product_id:
+                vals["in2dmm_interest_product_id"] = interest.id
+            if vals:
+                company.write(vals)
+        return True
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies.filtered(
+            lambda c: not c.in2dmm_costs_product_id or not c.in2dmm_interest_product_id
+        )._in2dmm_default_charge_products()
+        return companies

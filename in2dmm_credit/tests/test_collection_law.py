@@ -220,6 +220,15 @@ class TestCollectionLaw(In2dmmCreditCommon):
         self.assertTrue(charge.in2dmm_is_charge)
         self.assertAlmostEqual(charge.amount_total, costs + interest, 2)
         self.assertFalse(charge.invoice_line_ids.tax_ids)
+        self.assertEqual(
+            charge.invoice_line_ids.product_id,
+            self.company.in2dmm_costs_product_id
+            | self.company.in2dmm_interest_product_id,
+        )
+        self.assertEqual(
+            self.company.in2dmm_costs_product_id,
+            self.env.ref("in2dmm_credit.product_in2dmm_collection_costs"),
+        )
         self.assertTrue(inv.in2dmm_costs_booked)
         self.assertEqual(inv.in2dmm_interest_booked_until, self.today)
         # a later letter charges only the interest since, never the costs again,
