@@ -53,6 +53,12 @@ def timed(label, func, results):
     return value
 
 
+def _postcode_letters(i):
+    """Two letters of a Dutch postcode; SA, SD and SS are never issued."""
+    letters = f"{chr(65 + i % 26)}{chr(65 + (i // 26) % 26)}"
+    return "SB" if letters in ("SA", "SD", "SS") else letters
+
+
 def build_ledger(env, n_customers, n_invoices, seed):
     """A Dutch company, a 4-level policy, customers and a ledger in bulk SQL."""
     from odoo import Command  # noqa: PLC0415 - after config
@@ -84,12 +90,14 @@ def build_ledger(env, n_customers, n_invoices, seed):
         {"partner_id": company.partner_id.id, "acc_number": "NL91ABNA0417164300"}
     )
     levels = []
-    for seq, (name, days, email, letter, call) in enumerate(
+    # levels 3 and 4 claim interest (and costs) as Dutch collection law allows,
+    # so the letter figures include computing them
+    for seq, (name, days, email, letter, call, costs, interest) in enumerate(
         [
-            ("Herinnering", 7, True, False, False),
-            ("Aanmaning", 21, True, True, False),
-            ("Ingebrekestelling", 35, True, True, True),
-            ("Laatste sommatie", 50, False, True, True),
+            ("Herinnering", 7, True, False, False, "none", "none"),
+            ("Aanmaning", 21, True, True, False, "none", "none"),
+            ("Ingebrekestelling", 35, True, True, True, "none", "show"),
+            ("Laatste sommatie", 50, False, True, True, "show", "show"),
         ],
         start=1,
     ):
@@ -102,6 +110,8 @@ def build_ledger(env, n_customers, n_invoices, seed):
                     "channel_email": email,
                     "channel_letter": letter,
                     "channel_call": call,
+                    "costs_mode": costs,
+                    "interest_mode": interest,
                     "min_amount": 10,
                     "letter_subject": f"{name}: {{amount_to_pay}}",
                     "letter_body_before": "Geachte {partner_name},\n\nVolgens onze "
@@ -139,7 +149,7 @@ def build_ledger(env, n_customers, n_invoices, seed):
                 "name": f"Klant {i:05d} B.V.",
                 "is_company": True,
                 "street": f"Dorpsstraat {i % 300 + 1}",
-                "zip": f"{pc} {chr(65 + i % 26)}{chr(65 + (i // 26) % 26)}",
+                "zip": f"{pc} {_postcode_letters(i)}",
                 "city": city,
                 "country_id": env.ref("base.nl").id,
                 "email": f"debiteuren{i}@klant.example" if i % 10 else False,
@@ -414,6 +424,21 @@ def main():
         from odoo.addons.in2dmm_credit.tools.letter import render_letters  # noqa: PLC0415 - after config
 
         lines = run.line_ids
+        charged = lines.filtered(
+            lambda line: (
+                "show" in (line.level_id.costs_mode, line.level_id.interest_mode)
+            )
+        )
+
+        def charges():
+            tables = charged._legal_tables()
+            return [line._charges(tables) for line in charged]
+
+        timed(
+            f"costs and interest of {len(charged)} lines (WIK, 6:119a)",
+            charges,
+            results,
+        )
         letters = timed("prepare letter data", lines._prepare_letters, results)
         pdf = timed(
             "render all letters (reportlab)", lambda: render_letters(letters), results
@@ -458,6 +483,14 @@ def main():
     print(
         f"  letters per second (prepare + render): {n_lines / (render + prepare):.0f}"
     )
+    charge_key = next(k for k in results if k.startswith("costs and interest"))
+    n_charged = int(charge_key.split()[4])
+    if n_charged:
+        per_line = results[charge_key] / n_charged * 1000
+        print(
+            f"  costs and interest: {per_line:.2f} ms per line "
+            f"({n_charged} lines claiming them)"
+        )
     if executed:
         ex = results[f"execute {executed} lines"]
         print(
