@@ -31,6 +31,7 @@
         "views/in2dmm_signal_views.xml",
         "views/in2dmm_legal_data_views.xml",
         "views/in2dmm_collection_case_views.xml",
+        "views/in2dmm_insured_limit_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",

@@ -12,4 +12,9 @@ from . import in2dmm_interest_rate
 from . import in2dmm_wik_scale
 from . import in2dmm_wik_scale_tier
 from . import in2dmm_collection_case
+from . import in2dmm_insured_limit
+from . import sale_order
+from . import crm_lead
+from . import res_partner_bank
+from . import in2dmm_credit_approval
 from . import in2dmm_demo

@@ -68,6 +68,58 @@ class ResCompany(models.Model):
         help="Agency a claim is handed over to when a dunning level hands it over.",
     )
 
+    # Credit limits and the sale-order check
+    in2dmm_limit_rule = fields.Selection(
+        [
+            ("own", "Own limit only"),
+            ("insured", "Insured limit only"),
+            ("insured_plus", "Insured limit plus discretionary amount"),
+            ("lowest", "Lowest of own and insured limit"),
+            ("highest", "Highest of own and insured limit"),
+        ],
+        string="Effective Credit Limit",
+        default="own",
+        required=True,
+        help="How the customer's own credit limit and the limit granted by the "
+        "credit insurer make the limit that sales are checked against. A limit "
+        "that is not set is unknown, not zero.",
+    )
+    in2dmm_discretionary_amount = fields.Monetary(
+        string="Discretionary Amount",
+        currency_field="currency_id",
+        help="Amount the insurance policy lets the company grant on its own on top "
+        "of the insured limit.",
+    )
+    in2dmm_order_check = fields.Selection(
+        [("off", "Off"), ("warn", "Warn only"), ("block", "Block")],
+        string="Sale Order Credit Check",
+        default="warn",
+        required=True,
+        help="Checked when a sale order is confirmed: exposure over the effective "
+        "limit, credit hold, and invoices overdue too long.",
+    )
+    in2dmm_order_overdue_days = fields.Integer(
+        string="Overdue Days Allowed",
+        default=30,
+        help="Orders are stopped when the customer has an invoice overdue longer "
+        "than this. -1: not checked.",
+    )
+    in2dmm_limit_near_pct = fields.Float(
+        string="Limit Nearly Reached At (%)",
+        default=90.0,
+        help="Usage of the limit from which sales people are warned and a signal "
+        "is raised.",
+    )
+    in2dmm_credit_manager_id = fields.Many2one(
+        "res.users",
+        string="Credit Manager",
+        help="Gets the approval requests of sales people. Empty: the default "
+        "collector.",
+    )
+    in2dmm_insured_expiry_days = fields.Integer(
+        string="Warn Before Insured Limit Ends (Days)", default=30
+    )
+
     @api.model
     def _in2dmm_default_charge_products(self):
         """Give these companies (at install: all) the shipped costs and interest

@@ -37,3 +37,26 @@ class ResConfigSettings(models.TransientModel):
     in2dmm_collection_agency_id = fields.Many2one(
         related="company_id.in2dmm_collection_agency_id", readonly=False
     )
+    in2dmm_limit_rule = fields.Selection(
+        related="company_id.in2dmm_limit_rule", readonly=False
+    )
+    in2dmm_discretionary_amount = fields.Monetary(
+        related="company_id.in2dmm_discretionary_amount",
+        readonly=False,
+        currency_field="currency_id",
+    )
+    in2dmm_order_check = fields.Selection(
+        related="company_id.in2dmm_order_check", readonly=False
+    )
+    in2dmm_order_overdue_days = fields.Integer(
+        related="company_id.in2dmm_order_overdue_days", readonly=False
+    )
+    in2dmm_limit_near_pct = fields.Float(
+        related="company_id.in2dmm_limit_near_pct", readonly=False
+    )
+    in2dmm_credit_manager_id = fields.Many2one(
+        related="company_id.in2dmm_credit_manager_id", readonly=False
+    )
+    in2dmm_insured_expiry_days = fields.Integer(
+        related="company_id.in2dmm_insured_expiry_days", readonly=False
+    )

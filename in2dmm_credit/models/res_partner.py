@@ -4,9 +4,12 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
+from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 from ..tools import (
     charges as charge_tools,
+    exposure as exposure_tools,
     letter as letter_tools,
     statement as statement_tools,
 )
@@ -19,7 +22,31 @@ CONTROLLED_FIELDS = {
     "in2dmm_no_dunning",
     "in2dmm_no_dunning_reason",
     "in2dmm_debtor_type",
+    "in2dmm_credit_hold",
+    "in2dmm_credit_hold_reason",
 }
+
+#: changes to these raise a "master data changed" signal on customers
+MASTER_DATA_FIELDS = (
+    "name",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "country_id",
+    "vat",
+    "company_registry",
+    "bank_ids",
+)
+
+CREDIT_STATUS = [
+    ("none", "No limit"),
+    ("ok", "Within limit"),
+    ("near", "Limit nearly reached"),
+    ("over", "Over limit"),
+    ("overdue", "Overdue too long"),
+    ("hold", "Credit hold"),
+]
 
 
 class ResPartner(models.Model):
@@ -95,6 +122,67 @@ class ResPartner(models.Model):
     in2dmm_collection_case_count = fields.Integer(
         string="Collection Cases", compute="_compute_in2dmm_collection_case_count"
     )
+    in2dmm_credit_hold = fields.Boolean(
+        string="Credit Hold",
+        company_dependent=True,
+        tracking=True,
+        help="No new sale orders are confirmed for this customer without a credit "
+        "manager's approval.",
+    )
+    in2dmm_credit_hold_reason = fields.Char(
+        string="Credit Hold Reason", company_dependent=True
+    )
+    in2dmm_insured_limit_ids = fields.One2many(
+        "in2dmm.insured.limit", "partner_id", string="Insured Limits"
+    )
+    in2dmm_insured_limit = fields.Monetary(
+        string="Insured Limit",
+        compute="_compute_in2dmm_exposure",
+        currency_field="in2dmm_company_currency_id",
+    )
+    in2dmm_effective_limit = fields.Monetary(
+        string="Effective Limit",
+        compute="_compute_in2dmm_exposure",
+        currency_field="in2dmm_company_currency_id",
+    )
+    in2dmm_has_limit = fields.Boolean(compute="_compute_in2dmm_exposure")
+    in2dmm_exposure = fields.Monetary(
+        string="Exposure",
+        compute="_compute_in2dmm_exposure",
+        currency_field="in2dmm_company_currency_id",
+        help="Open receivables, draft invoices and confirmed sale orders not yet "
+        "invoiced.",
+    )
+    in2dmm_exposure_receivable = fields.Monetary(
+        string="Open Receivables",
+        compute="_compute_in2dmm_exposure",
+        currency_field="in2dmm_company_currency_id",
+    )
+    in2dmm_exposure_draft = fields.Monetary(
+        string="Draft Invoices",
+        compute="_compute_in2dmm_exposure",
+        currency_field="in2dmm_company_currency_id",
+    )
+    in2dmm_exposure_orders = fields.Monetary(
+        string="Orders Not Invoiced",
+        compute="_compute_in2dmm_exposure",
+        currency_field="in2dmm_company_currency_id",
+    )
+    in2dmm_limit_usage = fields.Float(
+        string="Limit Usage (%)", compute="_compute_in2dmm_exposure"
+    )
+    in2dmm_credit_status = fields.Selection(
+        CREDIT_STATUS, string="Credit Status", compute="_compute_in2dmm_exposure"
+    )
+    in2dmm_company_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_in2dmm_exposure"
+    )
+    in2dmm_opportunity_ids = fields.Many2many(
+        "crm.lead", string="Open Opportunities", compute="_compute_in2dmm_commercial"
+    )
+    in2dmm_quotation_ids = fields.Many2many(
+        "sale.order", string="Open Quotations", compute="_compute_in2dmm_commercial"
+    )
     in2dmm_last_level_id = fields.Many2one(
         "in2dmm.policy.level",
         string="Last Dunning Level",
@@ -133,7 +221,47 @@ class ResPartner(models.Model):
                     "Only credit controllers may change a customer's dunning settings."
                 )
             )
-        return super().write(vals)
+        watched = [f for f in MASTER_DATA_FIELDS if f in vals]
+        if not watched or self.env.context.get("install_mode"):
+            return super().write(vals)
+        customers = self.filtered(lambda p: p.customer_rank > 0)
+        before = {p.id: {f: p[f] for f in watched} for p in customers}
+        result = super().write(vals)
+        for partner in customers:
+            partner._in2dmm_master_data_signal(before[partner.id])
+        return result
+
+    def _in2dmm_master_data_signal(self, before):
+        """Raise a signal when a customer's name, address, VAT, KvK number or bank
+        account changed (the classic signs of fraud or a restructuring)."""
+        self.ensure_one()
+        changes = []
+        for fname, old in before.items():
+            new = self[fname]
+            if fname == "bank_ids":
+                old_text = ", ".join(old.mapped("acc_number"))
+                new_text = ", ".join(new.mapped("acc_number"))
+            elif isinstance(old, models.BaseModel):
+                old_text, new_text = old.display_name or "", new.display_name or ""
+            else:
+                old_text, new_text = old or "", new or ""
+            if old_text != new_text:
+                label = self._fields[fname]._description_string(self.env)
+                changes.append(f"{label}: {old_text or '-'} → {new_text or '-'}")
+        if not changes:
+            return
+        self.env["in2dmm.signal"]._raise_signal(
+            self,
+            "master_data_changed",
+            severity="warning",
+            description=self.env._(
+                "Master data of %(customer)s changed by %(user)s:\n%(changes)s",
+                customer=self.commercial_partner_id.display_name,
+                user=self.env.user.name,
+                changes="\n".join(changes),
+            ),
+            cause=self.commercial_partner_id,
+        )
 
     def _in2dmm_overdue_domain(self):
         return Domain(
@@ -614,3 +742,279 @@ class ResPartner(models.Model):
             "res_id": case.id,
             "view_mode": "form",
         }
+
+    # ------------------------------------------------------------------
+    # Credit limits and exposure
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _in2dmm_exposures(self, partners, company=None, on_date=None):
+        """``({commercial partner id: Exposure}, {commercial partner id: insured
+        limit})`` in a few queries, for any number of partners.
+
+        Open receivables, draft customer invoices (credit notes reduce them) and
+        confirmed sale order lines not invoiced yet (draft invoices already count
+        them as invoiced), in company currency; with the effective limit and the
+        longest overdue invoice.
+        """
+        company = company or self.env.company
+        on_date = on_date or fields.Date.context_today(self)
+        commercial = partners.commercial_partner_id
+        ids = tuple(commercial.ids)
+        if not ids:
+            return {}
+        for model, fnames in (
+            ("res.partner", ["commercial_partner_id"]),
+            (
+                "account.move.line",
+                ["amount_residual", "date_maturity", "reconciled", "parent_state"],
+            ),
+            ("account.move", ["state", "amount_total_signed", "commercial_partner_id"]),
+            ("sale.order", ["state", "currency_rate", "partner_id"]),
+            ("sale.order.line", ["price_total", "product_uom_qty", "qty_invoiced"]),
+        ):
+            self.env[model].flush_model(fnames)
+        cr = self.env.cr
+        figures = {pid: {} for pid in ids}
+        cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       SUM(aml.amount_residual),
+                       MAX(CASE WHEN aml.amount_residual > 0
+                                 AND aml.date_maturity < %(today)s
+                                THEN %(today)s - aml.date_maturity END),
+                       SUM(CASE WHEN aml.amount_residual > 0
+                                 AND aml.date_maturity < %(today)s
+                                THEN aml.amount_residual ELSE 0 END)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                  JOIN res_partner p ON p.id = aml.partner_id
+                 WHERE p.commercial_partner_id IN %(ids)s
+                   AND aml.company_id = %(company)s
+                   AND acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND NOT aml.reconciled
+                 GROUP BY p.commercial_partner_id
+                """,
+                ids=ids,
+                company=company.id,
+                today=on_date,
+            )
+        )
+        for pid, residual, max_days, overdue in cr.fetchall():
+            figures[pid].update(
+                receivable=residual or 0.0,
+                max_days=max_days or 0,
+                overdue=overdue or 0.0,
+            )
+        cr.execute(
+            SQL(
+                """
+                SELECT commercial_partner_id, SUM(amount_total_signed)
+                  FROM account_move
+                 WHERE commercial_partner_id IN %(ids)s
+                   AND company_id = %(company)s
+                   AND state = 'draft'
+                   AND move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+                 GROUP BY commercial_partner_id
+                """,
+                ids=ids,
+                company=company.id,
+            )
+        )
+        for pid, amount in cr.fetchall():
+            figures[pid]["draft"] = amount or 0.0
+        cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       SUM(sol.price_total
+                           * GREATEST(sol.product_uom_qty - sol.qty_invoiced, 0)
+                           / sol.product_uom_qty
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE p.commercial_partner_id IN %(ids)s
+                   AND so.company_id = %(company)s
+                   AND so.state = 'sale'
+                   AND sol.display_type IS NULL
+                   AND sol.product_uom_qty > 0
+                   AND NOT COALESCE(sol.is_downpayment, FALSE)
+                 GROUP BY p.commercial_partner_id
+                """,
+                ids=ids,
+                company=company.id,
+            )
+        )
+        for pid, amount in cr.fetchall():
+            figures[pid]["orders"] = amount or 0.0
+        insured = self.env["in2dmm.insured.limit"]._in2dmm_current(
+            commercial, company, on_date
+        )
+        own_limits = {}
+        for partner in commercial.with_company(company).sudo():
+            # Odoo's company-dependent credit_limit: a value (the partner's own or
+            # the company default) is a limit; 0 is "no limit" unless it was set
+            # on purpose against a company default
+            if partner.credit_limit:
+                own_limits[partner.id] = partner.credit_limit
+            elif partner.use_partner_credit_limit:
+                own_limits[partner.id] = 0.0
+        cents = Decimal("0.01")
+
+        def dec(value):
+            return Decimal(str(round(value or 0.0, 2))).quantize(cents)
+
+        result = {}
+        for pid in ids:
+            fig = figures[pid]
+            limit = exposure_tools.effective_limit(
+                company.in2dmm_limit_rule,
+                own_limits.get(pid),
+                insured.get(pid),
+                dec(company.in2dmm_discretionary_amount),
+            )
+            result[pid] = exposure_tools.Exposure(
+                receivable=dec(fig.get("receivable")),
+                draft_invoices=dec(fig.get("draft")),
+                open_orders=dec(fig.get("orders")),
+                limit=None if limit is None else dec(limit),
+                max_days_overdue=int(fig.get("max_days", 0)),
+                overdue_amount=dec(fig.get("overdue")),
+            )
+        return result, insured
+
+    @api.depends_context("company")
+    def _compute_in2dmm_exposure(self):
+        company = self.env.company
+        exposures, insured = self._in2dmm_exposures(self, company)
+        for partner in self:
+            key = partner.commercial_partner_id.id
+            exp = exposures.get(key) or exposure_tools.Exposure()
+            partner.in2dmm_company_currency_id = company.currency_id
+            partner.in2dmm_insured_limit = insured.get(key, 0.0)
+            partner.in2dmm_has_limit = exp.limit is not None
+            partner.in2dmm_effective_limit = float(exp.limit or 0)
+            partner.in2dmm_exposure = float(exp.total)
+            partner.in2dmm_exposure_receivable = float(exp.receivable)
+            partner.in2dmm_exposure_draft = float(exp.draft_invoices)
+            partner.in2dmm_exposure_orders = float(exp.open_orders)
+            partner.in2dmm_limit_usage = float(exp.usage or 0)
+            partner.in2dmm_credit_status = partner.commercial_partner_id._in2dmm_status(
+                exp, company
+            )
+
+    def _in2dmm_status(self, exp, company):
+        """One word for the badge sales people see."""
+        if self.in2dmm_credit_hold:
+            return "hold"
+        allowed = company.in2dmm_order_overdue_days
+        if allowed >= 0 and exp.max_days_overdue > allowed:
+            return "overdue"
+        if exp.limit is None:
+            return "none"
+        usage = exp.usage or 0
+        if exp.total > exp.limit:
+            return "over"
+        if usage >= Decimal(str(company.in2dmm_limit_near_pct or 100)):
+            return "near"
+        return "ok"
+
+    @api.depends_context("company")
+    def _compute_in2dmm_commercial(self):
+        company = self.env.company
+        leads = self.env["crm.lead"].search(
+            [
+                ("partner_id", "child_of", self.commercial_partner_id.ids),
+                ("type", "=", "opportunity"),
+                ("active", "=", True),
+                ("won_status", "=", "pending"),
+                ("company_id", "in", (company.id, False)),
+            ]
+        )
+        orders = self.env["sale.order"].search(
+            [
+                ("partner_id", "child_of", self.commercial_partner_id.ids),
+                ("state", "in", ("draft", "sent")),
+                ("company_id", "=", company.id),
+            ]
+        )
+        leads_by = leads.grouped(lambda lead: lead.partner_id.commercial_partner_id)
+        orders_by = orders.grouped(lambda o: o.partner_id.commercial_partner_id)
+        for partner in self:
+            key = partner.commercial_partner_id
+            partner.in2dmm_opportunity_ids = leads_by.get(key, leads.browse())
+            partner.in2dmm_quotation_ids = orders_by.get(key, orders.browse())
+
+    def action_in2dmm_open_insured_limits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "in2dmm_credit.in2dmm_insured_limit_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    @api.model
+    def _cron_in2dmm_limit_signals(self, batch=1000):
+        """Raise "over limit" and "nearly reached" signals for every customer with
+        a limit, per company, in batches."""
+        Limit = self.env["in2dmm.insured.limit"].sudo()
+        for company in self.env["res.company"].search([]):
+            partner_ids = {
+                partner.commercial_partner_id.id
+                for [partner] in self.env["account.move.line"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("company_id", "=", company.id),
+                        ("account_type", "=", "asset_receivable"),
+                        ("parent_state", "=", "posted"),
+                        ("reconciled", "=", False),
+                    ],
+                    groupby=["partner_id"],
+                )
+                if partner
+            }
+            partner_ids |= set(
+                Limit.search([("company_id", "=", company.id)]).partner_id.ids
+            )
+            ids = sorted(partner_ids)
+            for start in range(0, len(ids), batch):
+                partners = self.browse(ids[start : start + batch])
+                exposures, _insured = self._in2dmm_exposures(partners, company)
+                near = Decimal(str(company.in2dmm_limit_near_pct or 100))
+                for partner in partners:
+                    exp = exposures.get(partner.id)
+                    if not exp or exp.limit is None:
+                        continue
+                    if exp.total > exp.limit:
+                        signal_type, severity = "limit_exceeded", "critical"
+                    elif (exp.usage or 0) >= near:
+                        signal_type, severity = "limit_near", "warning"
+                    else:
+                        continue
+                    self.env["in2dmm.signal"]._raise_signal(
+                        partner,
+                        signal_type,
+                        severity=severity,
+                        description=self.env._(
+                            "Exposure %(exposure)s against a limit of %(limit)s "
+                            "(%(usage)s%%).",
+                            exposure=formatLang(
+                                self.env,
+                                float(exp.total),
+                                currency_obj=company.currency_id,
+                            ),
+                            limit=formatLang(
+                                self.env,
+                                float(exp.limit),
+                                currency_obj=company.currency_id,
+                            ),
+                            usage=exp.usage,
+                        ),
+                        cause=partner,
+                        company=company,
+                    )

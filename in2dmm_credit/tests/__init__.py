@@ -4,3 +4,4 @@ from . import test_security
 from . import test_res_partner
 from . import test_signal
 from . import test_collection_law
+from . import test_credit_limits
