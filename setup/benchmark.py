@@ -35,6 +35,12 @@ def parse_args():
         default=-1,
         help="lines to execute (-1: all, 0: skip execution)",
     )
+    parser.add_argument(
+        "--orders",
+        type=int,
+        default=100,
+        help="sale orders confirmed with the credit check off and on (0: skip)",
+    )
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument(
         "odoo_args",
@@ -51,6 +57,75 @@ def timed(label, func, results):
     results[label] = elapsed
     print(f"  {label:<34} {elapsed:9.3f} s", flush=True)
     return value
+
+
+def order_benchmark(env, company, n_orders):
+    """Confirm ``n_orders`` quotations of ledger customers one by one, as users
+    do, with the credit check off and then set to block; return ms per order.
+
+    The customers get a generous limit, so the check passes and only its cost
+    is measured; each batch is rolled back so both see the same ledger.
+    """
+    cr = env.cr
+    product = env["product.product"].create(
+        {"name": "Benchmark service", "type": "service", "list_price": 100}
+    )
+    partners = env["res.partner"].search(
+        [("name", "=like", "Klant %"), ("parent_id", "=", False)],
+        limit=n_orders,
+        order="id",
+    )
+    partners.with_company(company).write({"credit_limit": 10_000_000})
+    # every rule is evaluated, none stops an order (the ledger has customers
+    # far overdue, whose orders a real check would stop)
+    company.in2dmm_order_overdue_days = 100_000
+    cr.commit()
+    Order = env["sale.order"].with_company(company)
+
+    def make():
+        orders = Order.create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": 2,
+                                "price_unit": 100 + i,
+                                "tax_ids": [(5,)],
+                            },
+                        )
+                    ],
+                }
+                for i, partner in enumerate(partners)
+            ]
+        )
+        env.flush_all()
+        return orders
+
+    def confirm(mode):
+        company.in2dmm_order_check = mode
+        orders = make()
+        env.invalidate_all()
+        start = time.perf_counter()
+        for order in orders:
+            order.action_confirm()
+            env.flush_all()
+        elapsed = time.perf_counter() - start
+        assert set(orders.mapped("state")) == {"sale"}, orders.mapped("state")
+        cr.rollback()
+        env.invalidate_all()
+        return elapsed * 1000 / len(orders)
+
+    confirm("off")  # warm-up
+    figures = {}
+    for mode in ("off", "block", "off", "block"):
+        figures.setdefault(mode, []).append(confirm(mode))
+    return {mode: min(values) for mode, values in figures.items()}, len(partners)
 
 
 def _postcode_letters(i):
@@ -445,6 +520,16 @@ def main():
         )
         print(f"  merged PDF: {len(pdf) / 1e6:.1f} MB", flush=True)
 
+        orders = None
+        if args.orders:
+            orders, n_orders = order_benchmark(env, company, args.orders)
+            print(
+                f"  confirm {n_orders} sale orders: check off "
+                f"{orders['off']:.1f} ms/order, "
+                f"check on {orders['block']:.1f} ms/order",
+                flush=True,
+            )
+
         executed = 0
         if args.execute:
             todo = lines if args.execute < 0 else lines[: args.execute]
@@ -495,6 +580,12 @@ def main():
         ex = results[f"execute {executed} lines"]
         print(
             f"  execute: {executed} lines in {ex:.1f} s = {executed / ex:.1f} lines/s"
+        )
+    if orders:
+        print(
+            f"  sale-order credit check overhead: "
+            f"{orders['block'] - orders['off']:.2f} ms per order (target <= 5 ms; "
+            f"{orders['block']:.1f} vs {orders['off']:.1f} ms per confirmation)"
         )
     print(f"  cores used: 1 (single process), machine has {os.cpu_count()} cores")
     return 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark the dunning engine on a synthetic ledger in a fresh database.
 #
-#   bash setup/benchmark.sh [--customers N] [--invoices N] [--execute N]
+#   bash setup/benchmark.sh [--customers N] [--invoices N] [--execute N] [--orders N]
 #
 # Builds the database in2dmm_bench (Odoo + the three addons, no demo), writes a
 # ledger of 5,000 customers and 50,000 invoices (defaults) and prints, in one

@@ -105,3 +105,9 @@ def test_floats_are_accepted_without_binary_noise():
     exp = Exposure(receivable=D("0.1") + D("0.2"), limit=D("0.3"))
     assert check_order(exp, 0.0) == []
     assert check_order(exp, 0.01)[0].values["excess"] == D("0.01")
+
+
+def test_hold_comes_with_the_exposure_unless_overridden():
+    exp = Exposure(receivable=D("10"), on_hold=True)
+    assert [f.code for f in check_order(exp, D("1"))] == ["credit_hold"]
+    assert check_order(exp, D("1"), on_hold=False) == []

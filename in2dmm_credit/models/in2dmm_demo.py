@@ -191,6 +191,95 @@ class In2dmmDemo(models.AbstractModel):
                         "betaling via de gemeente",
                     }
                 )
+        self._demo_credit(env, company, partners, rnd)
+
+    @api.model
+    def _demo_credit(self, env, company, partners, rnd):
+        """Limits (own and insured), a credit hold, opportunities and quotations,
+        so that the credit status shows where sales people work."""
+        company.write(
+            {
+                "in2dmm_limit_rule": "lowest",
+                "in2dmm_order_check": "block",
+                "in2dmm_order_overdue_days": 45,
+                "in2dmm_credit_manager_id": self.env.ref("base.user_admin").id,
+            }
+        )
+        insurer = env["res.partner"].create(
+            {
+                "name": "Atradius Kredietverzekering N.V.",
+                "is_company": True,
+                "city": "Amsterdam",
+                "country_id": env.ref("base.nl").id,
+            }
+        )
+        businesses = partners.filtered("is_company")
+        for index, partner in enumerate(businesses):
+            exposure = partner.with_company(company).in2dmm_exposure
+            # most customers have room; every fifth is close to or over its limit
+            factor = (0.9, 1.6, 2.5, 3.0, 4.0)[index % 5]
+            own = max(round(exposure * factor / 500) * 500, 2500)
+            partner.with_company(company).credit_limit = own
+            if index % 2:
+                env["in2dmm.insured.limit"].create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "insurer_id": insurer.id,
+                        "amount": own + 2500,
+                        "source": "insurer",
+                        "reference": "ATR-%06d" % (104200 + index),
+                        "valid_from": fields.Date.context_today(self)
+                        - timedelta(days=200),
+                        "valid_until": fields.Date.context_today(self)
+                        + timedelta(days=(20 if index % 7 == 1 else 165)),
+                    }
+                )
+        held = businesses.filtered(lambda p: p.name == "Restaurant De Waag")
+        held.with_company(company).write(
+            {
+                "in2dmm_credit_hold": True,
+                "in2dmm_credit_hold_reason": "Betalingsregeling niet nagekomen",
+            }
+        )
+        product = env["product.product"].create(
+            {
+                "name": "Onderhoudscontract installaties",
+                "type": "service",
+                "list_price": 1850.0,
+            }
+        )
+        stages = env["crm.stage"].search([], limit=3)
+        for index, partner in enumerate(businesses[:12]):
+            env["crm.lead"].create(
+                {
+                    "name": "Onderhoud %s" % partner.name,
+                    "type": "opportunity",
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "expected_revenue": 2500 * (index % 4 + 1),
+                    "stage_id": stages[index % len(stages)].id if stages else False,
+                    "user_id": partner.user_id.id,
+                }
+            )
+            env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "user_id": partner.user_id.id,
+                    "order_line": [
+                        fields.Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": index % 3 + 1,
+                                "price_unit": 1850.0,
+                            }
+                        )
+                    ],
+                }
+            )
+        env["res.partner"]._cron_in2dmm_limit_signals()
+        env["in2dmm.insured.limit"]._cron_signal_expiring()
 
     @api.model
     def _demo_collection_case(self, env, company, partner):

@@ -764,7 +764,10 @@ class ResPartner(models.Model):
         if not ids:
             return {}
         for model, fnames in (
-            ("res.partner", ["commercial_partner_id"]),
+            (
+                "res.partner",
+                ["commercial_partner_id", "credit_limit", "in2dmm_credit_hold"],
+            ),
             (
                 "account.move.line",
                 ["amount_residual", "date_maturity", "reconciled", "parent_state"],
@@ -772,14 +775,14 @@ class ResPartner(models.Model):
             ("account.move", ["state", "amount_total_signed", "commercial_partner_id"]),
             ("sale.order", ["state", "currency_rate", "partner_id"]),
             ("sale.order.line", ["price_total", "product_uom_qty", "qty_invoiced"]),
+            ("in2dmm.insured.limit", ["amount", "state", "valid_until"]),
         ):
             self.env[model].flush_model(fnames)
-        cr = self.env.cr
-        figures = {pid: {} for pid in ids}
-        cr.execute(
+        # one round trip: each part aggregates per commercial partner
+        rows = self.env.execute_query(
             SQL(
                 """
-                SELECT p.commercial_partner_id,
+                SELECT 'receivable', p.commercial_partner_id,
                        SUM(aml.amount_residual),
                        MAX(CASE WHEN aml.amount_residual > 0
                                  AND aml.date_maturity < %(today)s
@@ -796,43 +799,23 @@ class ResPartner(models.Model):
                    AND aml.parent_state = 'posted'
                    AND NOT aml.reconciled
                  GROUP BY p.commercial_partner_id
-                """,
-                ids=ids,
-                company=company.id,
-                today=on_date,
-            )
-        )
-        for pid, residual, max_days, overdue in cr.fetchall():
-            figures[pid].update(
-                receivable=residual or 0.0,
-                max_days=max_days or 0,
-                overdue=overdue or 0.0,
-            )
-        cr.execute(
-            SQL(
-                """
-                SELECT commercial_partner_id, SUM(amount_total_signed)
-                  FROM account_move
-                 WHERE commercial_partner_id IN %(ids)s
-                   AND company_id = %(company)s
-                   AND state = 'draft'
-                   AND move_type IN ('out_invoice', 'out_refund', 'out_receipt')
-                 GROUP BY commercial_partner_id
-                """,
-                ids=ids,
-                company=company.id,
-            )
-        )
-        for pid, amount in cr.fetchall():
-            figures[pid]["draft"] = amount or 0.0
-        cr.execute(
-            SQL(
-                """
-                SELECT p.commercial_partner_id,
+                UNION ALL
+                SELECT 'draft', p.commercial_partner_id, SUM(m.amount_total_signed),
+                       NULL, NULL
+                  FROM account_move m
+                  JOIN res_partner p ON p.id = m.partner_id
+                 WHERE p.commercial_partner_id IN %(ids)s
+                   AND m.company_id = %(company)s
+                   AND m.state = 'draft'
+                   AND m.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+                 GROUP BY p.commercial_partner_id
+                UNION ALL
+                SELECT 'orders', p.commercial_partner_id,
                        SUM(sol.price_total
                            * GREATEST(sol.product_uom_qty - sol.qty_invoiced, 0)
                            / sol.product_uom_qty
-                           / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1)),
+                       NULL, NULL
                   FROM sale_order_line sol
                   JOIN sale_order so ON so.id = sol.order_id
                   JOIN res_partner p ON p.id = so.partner_id
@@ -843,25 +826,68 @@ class ResPartner(models.Model):
                    AND sol.product_uom_qty > 0
                    AND NOT COALESCE(sol.is_downpayment, FALSE)
                  GROUP BY p.commercial_partner_id
+                UNION ALL
+                SELECT 'own', id, (credit_limit->>%(company_key)s)::numeric, NULL,
+                       NULL
+                  FROM res_partner
+                 WHERE id IN %(ids)s AND credit_limit ? %(company_key)s
+                UNION ALL
+                SELECT 'hold', id, 1, NULL, NULL
+                  FROM res_partner
+                 WHERE id IN %(ids)s
+                   AND (in2dmm_credit_hold->>%(company_key)s)::boolean
+                UNION ALL
+                SELECT 'insured', partner_id, SUM(amount), NULL, NULL
+                  FROM in2dmm_insured_limit
+                 WHERE partner_id IN %(ids)s
+                   AND company_id = %(company)s
+                   AND state = 'active'
+                   AND valid_from <= %(today)s
+                   AND (valid_until IS NULL OR valid_until >= %(today)s)
+                 GROUP BY partner_id
                 """,
                 ids=ids,
                 company=company.id,
+                company_key=str(company.id),
+                today=on_date,
             )
         )
-        for pid, amount in cr.fetchall():
-            figures[pid]["orders"] = amount or 0.0
-        insured = self.env["in2dmm.insured.limit"]._in2dmm_current(
-            commercial, company, on_date
+        figures = {pid: {} for pid in ids}
+        insured = {}
+        own_set = {}
+        for kind, pid, amount, max_days, overdue in rows:
+            if kind == "insured":
+                insured[pid] = amount or 0.0
+            elif kind == "own":
+                own_set[pid] = float(amount or 0.0)
+            elif kind == "hold":
+                figures[pid]["hold"] = True
+            elif kind == "receivable":
+                figures[pid].update(
+                    receivable=amount or 0.0,
+                    max_days=max_days or 0,
+                    overdue=overdue or 0.0,
+                )
+            else:
+                figures[pid][kind] = amount or 0.0
+        # Odoo's company-dependent credit_limit: a value set for the company
+        # (own, or the company default) is a limit; 0 means "no limit" unless it
+        # was set on purpose against a non-zero company default
+        fallback = (
+            self.env["ir.default"]
+            .sudo()
+            .with_company(company)
+            ._get_model_defaults("res.partner")
+            .get("credit_limit")
+            or 0.0
         )
         own_limits = {}
-        for partner in commercial.with_company(company).sudo():
-            # Odoo's company-dependent credit_limit: a value (the partner's own or
-            # the company default) is a limit; 0 is "no limit" unless it was set
-            # on purpose against a company default
-            if partner.credit_limit:
-                own_limits[partner.id] = partner.credit_limit
-            elif partner.use_partner_credit_limit:
-                own_limits[partner.id] = 0.0
+        for pid in ids:
+            value = own_set.get(pid, fallback)
+            if value:
+                own_limits[pid] = value
+            elif pid in own_set and fallback:
+                own_limits[pid] = 0.0
         cents = Decimal("0.01")
 
         def dec(value):
@@ -883,6 +909,7 @@ class ResPartner(models.Model):
                 limit=None if limit is None else dec(limit),
                 max_days_overdue=int(fig.get("max_days", 0)),
                 overdue_amount=dec(fig.get("overdue")),
+                on_hold=fig.get("hold", False),
             )
         return result, insured
 
@@ -908,7 +935,7 @@ class ResPartner(models.Model):
 
     def _in2dmm_status(self, exp, company):
         """One word for the badge sales people see."""
-        if self.in2dmm_credit_hold:
+        if exp.on_hold:
             return "hold"
         allowed = company.in2dmm_order_overdue_days
         if allowed >= 0 and exp.max_days_overdue > allowed:

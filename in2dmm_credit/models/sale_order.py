@@ -69,12 +69,12 @@ class SaleOrder(models.Model):
                         limit=exposure.limit,
                         max_days_overdue=exposure.max_days_overdue,
                         overdue_amount=exposure.overdue_amount,
+                        on_hold=exposure.on_hold,
                     )
                 pending[commercial.id] = before + amount
                 result[order.id] = exposure_tools.check_order(
                     exposure,
                     amount,
-                    on_hold=commercial.with_company(company).in2dmm_credit_hold,
                     overdue_days=allowed if allowed >= 0 else None,
                     near_pct=company.in2dmm_limit_near_pct or None,
                 )

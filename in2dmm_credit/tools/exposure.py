@@ -68,6 +68,7 @@ class Exposure:
     limit: Decimal | None = None
     max_days_overdue: int = 0
     overdue_amount: Decimal = ZERO
+    on_hold: bool = False  # the customer is on credit hold
 
     @property
     def total(self) -> Decimal:
@@ -100,12 +101,13 @@ def check_order(
     exposure: Exposure,
     order_amount,
     *,
-    on_hold: bool = False,
+    on_hold: bool | None = None,
     overdue_days: int | None = None,
     near_pct=None,
 ) -> list[Finding]:
     """What speaks against confirming an order of ``order_amount``.
 
+    :param on_hold: overrides :attr:`Exposure.on_hold` when given.
     :param overdue_days: block when an invoice is overdue longer than this many
         days (``None``: not checked).
     :param near_pct: also report ``near_limit`` when the usage after the order
@@ -113,7 +115,7 @@ def check_order(
     """
     order_amount = _dec(order_amount) or ZERO
     findings = []
-    if on_hold:
+    if exposure.on_hold if on_hold is None else on_hold:
         findings.append(Finding("credit_hold"))
     if overdue_days is not None and exposure.max_days_overdue > overdue_days:
         findings.append(
