@@ -145,7 +145,9 @@ class ResPartner(models.Model):
         compute="_compute_in2dmm_exposure",
         currency_field="in2dmm_company_currency_id",
     )
-    in2dmm_has_limit = fields.Boolean(compute="_compute_in2dmm_exposure")
+    in2dmm_has_limit = fields.Boolean(
+        string="Has a Credit Limit", compute="_compute_in2dmm_exposure"
+    )
     in2dmm_exposure = fields.Monetary(
         string="Exposure",
         compute="_compute_in2dmm_exposure",
@@ -175,7 +177,7 @@ class ResPartner(models.Model):
         CREDIT_STATUS, string="Credit Status", compute="_compute_in2dmm_exposure"
     )
     in2dmm_company_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_in2dmm_exposure"
+        "res.currency", string="Company Currency", compute="_compute_in2dmm_exposure"
     )
     in2dmm_opportunity_ids = fields.Many2many(
         "crm.lead", string="Open Opportunities", compute="_compute_in2dmm_commercial"

@@ -15,7 +15,9 @@ class SaleOrder(models.Model):
     in2dmm_credit_warning = fields.Text(
         string="Credit Warning", compute="_compute_in2dmm_credit"
     )
-    in2dmm_credit_blocked = fields.Boolean(compute="_compute_in2dmm_credit")
+    in2dmm_credit_blocked = fields.Boolean(
+        string="Stopped by the Credit Check", compute="_compute_in2dmm_credit"
+    )
     in2dmm_credit_approved_by = fields.Many2one(
         "res.users", string="Credit Approved By", readonly=True, copy=False
     )
