@@ -32,6 +32,8 @@
         "views/in2dmm_legal_data_views.xml",
         "views/in2dmm_collection_case_views.xml",
         "views/in2dmm_insured_limit_views.xml",
+        "views/sale_order_views.xml",
+        "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",

@@ -216,8 +216,8 @@ class In2dmmDemo(models.AbstractModel):
         businesses = partners.filtered("is_company")
         for index, partner in enumerate(businesses):
             exposure = partner.with_company(company).in2dmm_exposure
-            # most customers have room; every fifth is close to or over its limit
-            factor = (0.9, 1.6, 2.5, 3.0, 4.0)[index % 5]
+            # most customers have room; some are over or close to their limit
+            factor = (0.9, 3.0, 4.0, 1.05, 5.0)[index % 5]
             own = max(round(exposure * factor / 500) * 500, 2500)
             partner.with_company(company).credit_limit = own
             if index % 2:
@@ -271,8 +271,8 @@ class In2dmmDemo(models.AbstractModel):
                         fields.Command.create(
                             {
                                 "product_id": product.id,
-                                "product_uom_qty": index % 3 + 1,
-                                "price_unit": 1850.0,
+                                "product_uom_qty": 1 if index % 4 else 3,
+                                "price_unit": 950.0 if index % 4 else 1850.0,
                             }
                         )
                     ],
