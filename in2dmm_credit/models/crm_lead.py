@@ -14,7 +14,7 @@ class CrmLead(models.Model):
         string="Credit Warning", compute="_compute_in2dmm_credit"
     )
 
-    @api.depends_context("company")
+    @api.depends_context("company", "lang")
     @api.depends("partner_id", "company_id")
     def _compute_in2dmm_credit(self):
         with_partner = self.filtered("partner_id")

@@ -1042,7 +1042,7 @@ class ResPartner(models.Model):
                                 float(exp.limit),
                                 currency_obj=company.currency_id,
                             ),
-                            usage=exp.usage,
+                            usage=formatLang(self.env, float(exp.usage or 0), digits=1),
                         ),
                         cause=partner,
                         company=company,

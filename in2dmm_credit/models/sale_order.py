@@ -130,14 +130,14 @@ class SaleOrder(models.Model):
                     self.env._(
                         "With this order %(usage)s%% of the credit limit of %(limit)s "
                         "is used; %(available)s remains.",
-                        usage=v["usage"],
+                        usage=formatLang(self.env, float(v["usage"]), digits=1),
                         limit=money(v["limit"]),
                         available=money(v["available"]),
                     )
                 )
         return "\n".join(lines)
 
-    @api.depends_context("company")
+    @api.depends_context("company", "lang")
     @api.depends("partner_id", "amount_total", "state", "company_id")
     def _compute_in2dmm_credit(self):
         quotations = self.filtered(

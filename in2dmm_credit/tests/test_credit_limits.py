@@ -136,7 +136,10 @@ class TestCreditLimits(In2dmmCreditCommon):
         # within the limit: confirmed, with a "nearly reached" warning as signal
         small = self._order(self.customer, 150)
         self.assertFalse(small.in2dmm_credit_blocked)
-        self.assertIn("95", small.in2dmm_credit_warning)
+        self.assertIn("95.0%", small.in2dmm_credit_warning)
+        # numbers in the reader's language
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.assertIn("95,0%", small.with_context(lang="nl_NL").in2dmm_credit_warning)
         small.action_confirm()
         self.assertEqual(small.state, "sale")
         self.assertEqual(len(self._signals(self.customer, "limit_near")), 1)
