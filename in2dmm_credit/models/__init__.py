@@ -17,4 +17,13 @@ from . import sale_order
 from . import crm_lead
 from . import res_partner_bank
 from . import in2dmm_credit_approval
+from . import in2dmm_dispute_category
+from . import in2dmm_dispute
+from . import in2dmm_dispute_line
+from . import in2dmm_promise
+from . import in2dmm_payment_plan
+from . import in2dmm_payment_plan_line
+from . import account_partial_reconcile
+from . import in2dmm_call_wizard
+from . import in2dmm_call_worklist
 from . import in2dmm_demo

@@ -55,10 +55,60 @@ class AccountMove(models.Model):
     def _in2dmm_hold_reasons(self):
         """Invoices temporarily held out of dunning, with the reason.
 
-        Disputes, complaints and payment promises extend this.
+        Open complaints and disputes, open payment promises (until the promised
+        date plus the grace period), payment plans on schedule and collection
+        cases hold their invoices.
         :return: dict {move_id: reason}
         """
         reasons = {}
+        today = fields.Date.context_today(self)
+        for line in (
+            self.env["in2dmm.dispute.line"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "in", self.ids),
+                    ("dispute_id.state", "in", ("new", "in_progress")),
+                ]
+            )
+        ):
+            dispute = line.dispute_id
+            reasons.setdefault(
+                line.move_id.id,
+                self.env._(
+                    "%(kind)s %(ref)s", kind=dispute._kind_label(), ref=dispute.name
+                ),
+            )
+        for promise in (
+            self.env["in2dmm.promise"]
+            .sudo()
+            .search(
+                [
+                    ("move_ids", "in", self.ids),
+                    ("state", "=", "open"),
+                    ("date_hold_until", ">=", today),
+                ]
+            )
+        ):
+            for move in promise.move_ids & self:
+                reasons.setdefault(
+                    move.id,
+                    self.env._(
+                        "payment promised for %(date)s (%(ref)s)",
+                        date=fields.Date.to_string(promise.date_promised),
+                        ref=promise.name,
+                    ),
+                )
+        for plan in (
+            self.env["in2dmm.payment.plan"]
+            .sudo()
+            .search([("move_ids", "in", self.ids), ("state", "=", "active")])
+        ):
+            for move in plan.move_ids & self:
+                reasons.setdefault(
+                    move.id,
+                    self.env._("payment plan %(ref)s", ref=plan.name),
+                )
         cases = (
             self.env["in2dmm.collection.case"]
             .sudo()
@@ -75,3 +125,13 @@ class AccountMove(models.Model):
                     ),
                 )
         return reasons
+
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        refunds = posted.filtered(lambda m: m.move_type == "out_refund")
+        if refunds:
+            self.env["in2dmm.dispute"]._in2dmm_check_settled(
+                refunds.reversed_entry_id
+                | refunds.line_ids.matched_debit_ids.debit_move_id.move_id
+            )
+        return posted

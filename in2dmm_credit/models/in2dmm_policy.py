@@ -41,6 +41,11 @@ class In2dmmPolicy(models.Model):
         tracking=True,
         help="A daily job computes and executes a dunning run for this policy.",
     )
+    escalate_on_broken_promise = fields.Boolean(
+        string="Escalate at Once after a Broken Promise",
+        help="When a payment promise is broken, the next dunning run may send the "
+        "next level without waiting the days between actions.",
+    )
     level_count = fields.Integer(compute="_compute_level_count")
 
     @api.depends("level_ids")

@@ -120,6 +120,21 @@ class ResCompany(models.Model):
         string="Warn Before Insured Limit Ends (Days)", default=30
     )
 
+    # Collector workflow
+    in2dmm_promise_grace_days = fields.Integer(
+        string="Grace Days after a Promise",
+        default=3,
+        help="Dunning stays held this many days after the promised date, and "
+        "payments made in them still count for the promise.",
+    )
+    in2dmm_dispute_user_id = fields.Many2one(
+        "res.users",
+        string="Default Dispute Handler",
+        help="Solves disputes (and complaints of customers without a salesperson) "
+        "when their category names nobody. Empty: the default collector.",
+    )
+    in2dmm_dispute_days = fields.Integer(string="Days to Solve a Case", default=14)
+
     @api.model
     def _in2dmm_default_charge_products(self):
         """Give these companies (at install: all) the shipped costs and interest

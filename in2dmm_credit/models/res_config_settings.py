@@ -60,3 +60,12 @@ class ResConfigSettings(models.TransientModel):
     in2dmm_insured_expiry_days = fields.Integer(
         related="company_id.in2dmm_insured_expiry_days", readonly=False
     )
+    in2dmm_promise_grace_days = fields.Integer(
+        related="company_id.in2dmm_promise_grace_days", readonly=False
+    )
+    in2dmm_dispute_user_id = fields.Many2one(
+        related="company_id.in2dmm_dispute_user_id", readonly=False
+    )
+    in2dmm_dispute_days = fields.Integer(
+        related="company_id.in2dmm_dispute_days", readonly=False
+    )

@@ -185,6 +185,21 @@ class ResPartner(models.Model):
     in2dmm_quotation_ids = fields.Many2many(
         "sale.order", string="Open Quotations", compute="_compute_in2dmm_commercial"
     )
+    in2dmm_last_contact_date = fields.Date(
+        string="Last Contact", readonly=True, copy=False
+    )
+    in2dmm_dispute_count = fields.Integer(
+        string="Open Complaints and Disputes", compute="_compute_in2dmm_collector"
+    )
+    in2dmm_promise_count = fields.Integer(
+        string="Promises Made", compute="_compute_in2dmm_collector"
+    )
+    in2dmm_promise_kept = fields.Integer(
+        string="Promises Kept", compute="_compute_in2dmm_collector"
+    )
+    in2dmm_promise_broken = fields.Integer(
+        string="Promises Broken", compute="_compute_in2dmm_collector"
+    )
     in2dmm_last_level_id = fields.Many2one(
         "in2dmm.policy.level",
         string="Last Dunning Level",
@@ -1047,3 +1062,83 @@ class ResPartner(models.Model):
                         cause=partner,
                         company=company,
                     )
+
+    # ------------------------------------------------------------------
+    # Collector workflow: disputes, promises, calls
+    # ------------------------------------------------------------------
+
+    @api.depends_context("company")
+    def _compute_in2dmm_collector(self):
+        company = self.env.company
+        commercial = self.commercial_partner_id
+        disputes = dict(
+            self.env["in2dmm.dispute"]._read_group(
+                [
+                    ("partner_id", "in", commercial.ids),
+                    ("company_id", "=", company.id),
+                    ("state", "in", ("new", "in_progress")),
+                ],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        promises = {}
+        for partner, state, count in self.env["in2dmm.promise"]._read_group(
+            [
+                ("partner_id", "in", commercial.ids),
+                ("company_id", "=", company.id),
+                ("state", "!=", "cancelled"),
+            ],
+            groupby=["partner_id", "state"],
+            aggregates=["__count"],
+        ):
+            promises.setdefault(partner.id, {})[state] = count
+        for partner in self:
+            key = partner.commercial_partner_id
+            stats = promises.get(key.id, {})
+            partner.in2dmm_dispute_count = disputes.get(key, 0)
+            partner.in2dmm_promise_count = sum(stats.values())
+            partner.in2dmm_promise_kept = stats.get("kept", 0)
+            partner.in2dmm_promise_broken = stats.get("broken", 0) + stats.get(
+                "partial", 0
+            )
+
+    def _in2dmm_open(self, xmlid, extra_context=None):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            **(extra_context or {}),
+        }
+        return action
+
+    def action_in2dmm_open_disputes(self):
+        return self._in2dmm_open("in2dmm_credit.in2dmm_dispute_action")
+
+    def action_in2dmm_open_promises(self):
+        return self._in2dmm_open("in2dmm_credit.in2dmm_promise_action")
+
+    def action_in2dmm_new_complaint(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "in2dmm.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_kind": "complaint",
+            },
+        }
+
+    def action_in2dmm_log_call(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Call"),
+            "res_model": "in2dmm.call.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
