@@ -61,7 +61,8 @@ class AccountMove(models.Model):
         :return: dict {move_id: reason}
         """
         reasons = {}
-        today = fields.Date.context_today(self)
+        # the dunning run passes its own date: a promise holds up to that day
+        today = self.env.context.get("in2dmm_date") or fields.Date.context_today(self)
         for line in (
             self.env["in2dmm.dispute.line"]
             .sudo()

@@ -10,6 +10,29 @@ class In2dmmCallWorklist(models.Model):
     _auto = False
     _order = "amount_overdue desc, max_days_overdue desc, date_deadline"
     _rec_name = "partner_id"
+    # flushed before the view is read
+    _depends = {
+        "mail.activity": [
+            "res_model",
+            "res_id",
+            "user_id",
+            "date_deadline",
+            "summary",
+            "active",
+            "activity_type_id",
+        ],
+        "account.move.line": [
+            "amount_residual",
+            "date_maturity",
+            "reconciled",
+            "parent_state",
+            "partner_id",
+            "company_id",
+            "account_id",
+        ],
+        "res.partner": ["commercial_partner_id", "in2dmm_last_contact_date"],
+        "res.users": ["company_id"],
+    }
 
     activity_id = fields.Many2one("mail.activity", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -25,9 +48,6 @@ class In2dmmCallWorklist(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        call_type = self.env.ref(
-            "in2dmm_credit.mail_activity_type_debtor_call", raise_if_not_found=False
-        )
         self.env.cr.execute(
             f"""
             CREATE OR REPLACE VIEW {self._table} AS (
@@ -65,7 +85,11 @@ class In2dmmCallWorklist(models.Model):
                          ON o.partner_id = rp.commercial_partner_id
                         AND o.company_id = u.company_id
                  WHERE a.res_model = 'res.partner'
-                   AND a.activity_type_id = {int(call_type.id) if call_type else 0}
+                   AND a.active
+                   AND a.activity_type_id IN (
+                           SELECT res_id FROM ir_model_data
+                            WHERE module = 'in2dmm_credit'
+                              AND name = 'mail_activity_type_debtor_call')
                    AND a.date_deadline <= CURRENT_DATE
             )
             """

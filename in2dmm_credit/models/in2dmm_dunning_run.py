@@ -320,7 +320,12 @@ class In2dmmDunningRun(models.Model):
                     partner_policy.setdefault(partner_id, category_policy[category_id])
         default_policy = company.in2dmm_policy_id.id
         move_ids = {row[1] for row in rows if row[5] > 0}
-        holds = self.env["account.move"].browse(move_ids)._in2dmm_hold_reasons()
+        holds = (
+            self.env["account.move"]
+            .with_context(in2dmm_date=self.date)
+            .browse(move_ids)
+            ._in2dmm_hold_reasons()
+        )
         items = []
         for (
             aml_id,

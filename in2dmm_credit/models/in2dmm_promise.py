@@ -169,6 +169,7 @@ class In2dmmPromise(models.Model):
             if contact.email:
                 promise.with_context(lang=contact.lang).message_post_with_source(
                     template,
+                    message_type="comment",
                     subtype_xmlid="mail.mt_comment",
                     partner_ids=contact.ids,
                 )

@@ -5,3 +5,4 @@ from . import test_res_partner
 from . import test_signal
 from . import test_collection_law
 from . import test_credit_limits
+from . import test_collector
