@@ -278,8 +278,112 @@ class In2dmmDemo(models.AbstractModel):
                     ],
                 }
             )
+        self._demo_collector(env, company, partners)
         env["res.partner"]._cron_in2dmm_limit_signals()
         env["in2dmm.insured.limit"]._cron_signal_expiring()
+
+    @api.model
+    def _demo_collector(self, env, company, partners):
+        """Complaints, disputes, promises, a payment plan and calls to make."""
+        today = fields.Date.context_today(self)
+        admin = self.env.ref("base.user_admin")
+        by_name = {p.name: p for p in partners}
+
+        def overdue(name):
+            partner = by_name.get(name)
+            if not partner:
+                return partner, env["account.move"]
+            moves = env["account.move"].search(
+                partner._in2dmm_overdue_invoice_domain(), order="invoice_date_due"
+            )
+            return partner, moves
+
+        partner, moves = overdue("Hotel Zeezicht")
+        if moves:
+            env["in2dmm.dispute"].create(
+                {
+                    "kind": "dispute",
+                    "category_id": env.ref("in2dmm_credit.dispute_category_price").id,
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "user_id": admin.id,
+                    "description": "<p>Klant stelt dat de uurprijs hoger is dan in "
+                    "de offerte.</p>",
+                    "line_ids": [
+                        fields.Command.create(
+                            {"move_id": moves[0].id, "amount_disputed": 180.0}
+                        )
+                    ],
+                }
+            )
+        partner, moves = overdue("Café Het Hoekje")
+        if moves:
+            complaint = env["in2dmm.dispute"].create(
+                {
+                    "kind": "complaint",
+                    "category_id": env.ref("in2dmm_credit.dispute_category_service").id,
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "description": "<p>Koelinstallatie lekt sinds de installatie.</p>",
+                    "line_ids": [fields.Command.create({"move_id": moves[0].id})],
+                }
+            )
+            complaint.date_deadline = today - timedelta(days=3)
+        partner, moves = overdue("Slagerij Peters")
+        if moves:
+            env["in2dmm.promise"].create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "move_ids": [fields.Command.set(moves.ids)],
+                    "amount": sum(moves.mapped("amount_residual")),
+                    "date_promised": today + timedelta(days=5),
+                    "channel": "call",
+                    "collector_id": admin.id,
+                }
+            )
+        partner, moves = overdue("Sportschool Fit4All")
+        if moves:
+            broken = env["in2dmm.promise"].create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "move_ids": [fields.Command.set(moves[:1].ids)],
+                    "amount": moves[0].amount_residual,
+                    "date_promised": today - timedelta(days=6),
+                    "channel": "email",
+                    "collector_id": admin.id,
+                }
+            )
+            broken._evaluate(today)
+        partner, moves = overdue("Vastgoedbeheer Oost")
+        if moves:
+            plan = env["in2dmm.payment.plan"].create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "move_ids": [fields.Command.set(moves.ids)],
+                    "amount_total": sum(moves.mapped("amount_residual")),
+                    "instalment_count": 3,
+                    "first_date": today + timedelta(days=7),
+                    "collector_id": admin.id,
+                }
+            )
+            plan.action_activate()
+        for name in (
+            "Tegelzetter Jacobs",
+            "Kwekerij Van Dam",
+            "Stichting Woonzorg",
+            "Bouwbedrijf Jansen & Zonen B.V.",
+        ):
+            partner, moves = overdue(name)
+            if moves:
+                partner.activity_schedule(
+                    "in2dmm_credit.mail_activity_type_debtor_call",
+                    user_id=admin.id,
+                    date_deadline=today,
+                    summary="Aanmaning onbeantwoord: bellen",
+                )
 
     @api.model
     def _demo_collection_case(self, env, company, partner):
