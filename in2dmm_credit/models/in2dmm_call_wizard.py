@@ -60,7 +60,7 @@ class In2dmmCallWizard(models.TransientModel):
     promise_amount = fields.Monetary(string="Promised Amount")
     promise_date = fields.Date(string="Promised Date")
     send_confirmation = fields.Boolean(default=True)
-    plan_count = fields.Integer(string="Instalments", default=3)
+    plan_count = fields.Integer(string="Number of Instalments", default=3)
     plan_first_date = fields.Date(string="First Instalment")
     plan_interval = fields.Integer(string="Every (Months)", default=1)
     dispute_kind = fields.Selection(

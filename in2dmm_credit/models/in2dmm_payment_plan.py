@@ -46,7 +46,7 @@ class In2dmmPaymentPlan(models.Model):
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
     )
     amount_total = fields.Monetary(string="Amount", required=True, tracking=True)
-    instalment_count = fields.Integer(string="Instalments", default=3)
+    instalment_count = fields.Integer(string="Number of Instalments", default=3)
     first_date = fields.Date(
         string="First Instalment", default=fields.Date.context_today
     )
