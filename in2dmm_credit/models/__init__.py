@@ -1,3 +1,5 @@
+from . import in2dmm_customer_document_mixin
+from . import in2dmm_legal_table_mixin
 from . import res_company
 from . import res_config_settings
 from . import in2dmm_policy

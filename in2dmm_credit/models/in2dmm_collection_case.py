@@ -15,24 +15,15 @@ class In2dmmCollectionCase(models.Model):
 
     _name = "in2dmm.collection.case"
     _description = "Collection Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "in2dmm.customer.document.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _in2dmm_sequence_code = "in2dmm.collection.case"
     _order = "date_handover desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        domain="[('parent_id', '=', False)]",
-    )
     agency_id = fields.Many2one(
         "res.partner",
         string="Collection Agency",
@@ -122,22 +113,10 @@ class In2dmmCollectionCase(models.Model):
                 )
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("in2dmm.collection.case")
-                    or "/"
-                )
-        return super().create(vals_list)
-
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         if self.partner_id and not self.move_ids:
-            self.move_ids = self.env["account.move"].search(
-                self.partner_id._in2dmm_overdue_invoice_domain()
-            )
+            self.move_ids = self._in2dmm_overdue_moves()
         if not self.agency_id:
             self.agency_id = self.company_id.in2dmm_collection_agency_id
 

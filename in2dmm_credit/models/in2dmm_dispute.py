@@ -11,13 +11,15 @@ class In2dmmDispute(models.Model):
 
     _name = "in2dmm.dispute"
     _description = "Complaint or Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "in2dmm.customer.document.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _in2dmm_sequence_code = "in2dmm.dispute"
     _order = "state_rank, date_deadline, id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
     kind = fields.Selection(
         [("complaint", "Complaint"), ("dispute", "Dispute")],
         required=True,
@@ -30,17 +32,6 @@ class In2dmmDispute(models.Model):
         domain="[('kind', '=', kind), '|', ('company_id', '=', False), "
         "('company_id', '=', company_id)]",
         tracking=True,
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        domain="[('parent_id', '=', False)]",
     )
     line_ids = fields.One2many("in2dmm.dispute.line", "dispute_id", string="Invoices")
     move_ids = fields.Many2many(
@@ -152,14 +143,6 @@ class In2dmmDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("in2dmm.dispute") or "/"
-                )
-            partner = self.env["res.partner"].browse(vals.get("partner_id"))
-            if partner and partner.commercial_partner_id != partner:
-                vals["partner_id"] = partner.commercial_partner_id.id
         disputes = super().create(vals_list)
         for dispute in disputes:
             dispute._schedule_responsible()

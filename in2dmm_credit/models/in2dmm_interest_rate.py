@@ -17,6 +17,7 @@ class In2dmmInterestRate(models.Model):
     """A dated statutory interest rate; rates change on 1 January and 1 July."""
 
     _name = "in2dmm.interest.rate"
+    _inherit = ["in2dmm.legal.table.mixin"]
     _description = "Statutory Interest Rate"
     _order = "kind, valid_from desc"
     _rec_name = "valid_from"
@@ -45,19 +46,6 @@ class In2dmmInterestRate(models.Model):
             raise ValidationError(
                 self.env._("An interest rate lies between 0 and 100%.")
             )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     @api.model
     @tools.ormcache()

@@ -43,23 +43,15 @@ class In2dmmPromise(models.Model):
 
     _name = "in2dmm.promise"
     _description = "Payment Promise"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "in2dmm.customer.document.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _in2dmm_sequence_code = "in2dmm.promise"
     _order = "date_promised desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        domain="[('parent_id', '=', False)]",
-    )
     move_ids = fields.Many2many(
         "account.move",
         "in2dmm_promise_move_rel",
@@ -122,9 +114,7 @@ class In2dmmPromise(models.Model):
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         if self.partner_id and not self.move_ids:
-            moves = self.env["account.move"].search(
-                self.partner_id._in2dmm_overdue_invoice_domain()
-            )
+            moves = self._in2dmm_overdue_moves()
             self.move_ids = moves
             self.amount = sum(moves.mapped("amount_residual"))
             if moves:
@@ -132,11 +122,6 @@ class In2dmmPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("in2dmm.promise") or "/"
-                )
         promises = super().create(vals_list)
         for promise in promises:
             body = self.env._(

@@ -9,6 +9,7 @@ class In2dmmWikScale(models.Model):
     """The scale of extrajudicial collection costs (Besluit WIK art. 2)."""
 
     _name = "in2dmm.wik.scale"
+    _inherit = ["in2dmm.legal.table.mixin"]
     _description = "Collection Costs Scale (WIK)"
     _order = "valid_from desc"
     _rec_name = "valid_from"
@@ -63,19 +64,6 @@ class In2dmmWikScale(models.Model):
                         error=exc,
                     )
                 ) from exc
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     @api.model
     @tools.ormcache()

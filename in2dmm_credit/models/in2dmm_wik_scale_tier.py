@@ -1,8 +1,9 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class In2dmmWikScaleTier(models.Model):
     _name = "in2dmm.wik.scale.tier"
+    _inherit = ["in2dmm.legal.table.mixin"]
     _description = "Collection Costs Scale Tier"
     _order = "scale_id, sequence, id"
 
@@ -17,16 +18,3 @@ class In2dmmWikScaleTier(models.Model):
         "this amount; leave empty on the last tier for everything above.",
     )
     percentage = fields.Float(string="Percentage (%)", digits=(5, 3), required=True)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()

@@ -81,6 +81,28 @@ class In2dmmCreditCommon(AccountTestInvoicingCommon):
             }
         )
 
+    def _outsider(self, login="in2dmm_outsider"):
+        """A credit manager of another company, to try to cross company rules."""
+        other = self.env["res.company"].create({"name": "Filiaal Zuid B.V."})
+        return self.env["res.users"].create(
+            {
+                "name": "Outsider",
+                "login": login,
+                "company_id": other.id,
+                "company_ids": [Command.set(other.ids)],
+                "group_ids": [
+                    Command.set(
+                        [
+                            self.env.ref("base.group_user").id,
+                            self.env.ref(
+                                "in2dmm_credit.in2dmm_credit_group_manager"
+                            ).id,
+                        ]
+                    )
+                ],
+            }
+        )
+
     @classmethod
     def _new_customer(cls, name, **vals):
         return cls.env["res.partner"].create(

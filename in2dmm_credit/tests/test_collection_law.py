@@ -382,25 +382,7 @@ class TestCollectionLaw(In2dmmCreditCommon):
             case.with_user(self.salesperson).write({"note": "x"})
         self.assertEqual(case.with_user(self.salesperson).name, case.name)
         # a user of another company does not see it
-        other_company = self.env["res.company"].create({"name": "Filiaal Zuid B.V."})
-        outsider = self.env["res.users"].create(
-            {
-                "name": "Outsider",
-                "login": "in2dmm_outsider",
-                "company_id": other_company.id,
-                "company_ids": [Command.set(other_company.ids)],
-                "group_ids": [
-                    Command.set(
-                        [
-                            self.env.ref("base.group_user").id,
-                            self.env.ref(
-                                "in2dmm_credit.in2dmm_credit_group_manager"
-                            ).id,
-                        ]
-                    )
-                ],
-            }
-        )
+        outsider = self._outsider()
         self.assertFalse(
             self.env["in2dmm.collection.case"]
             .with_user(outsider)

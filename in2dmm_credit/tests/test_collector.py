@@ -385,25 +385,7 @@ class TestCollectorWorkflow(In2dmmCreditCommon):
         )
         self.assertEqual(complaint.state, "new")
         # another company sees none of it
-        other = self.env["res.company"].create({"name": "Filiaal Zuid B.V."})
-        outsider = self.env["res.users"].create(
-            {
-                "name": "Buiten",
-                "login": "in2dmm_buiten",
-                "company_id": other.id,
-                "company_ids": [Command.set(other.ids)],
-                "group_ids": [
-                    Command.set(
-                        [
-                            self.env.ref("base.group_user").id,
-                            self.env.ref(
-                                "in2dmm_credit.in2dmm_credit_group_manager"
-                            ).id,
-                        ]
-                    )
-                ],
-            }
-        )
+        outsider = self._outsider()
         for model, record in (
             ("in2dmm.promise", promise),
             ("in2dmm.dispute", complaint),
