@@ -35,6 +35,7 @@
         "views/in2dmm_insured_limit_views.xml",
         "views/in2dmm_dispute_views.xml",
         "views/in2dmm_promise_views.xml",
+        "views/in2dmm_payment_stat_views.xml",
         "views/sale_order_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
@@ -42,6 +43,13 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "in2dmm_credit/static/src/dashboard/dashboard.js",
+            "in2dmm_credit/static/src/dashboard/dashboard.xml",
+            "in2dmm_credit/static/src/dashboard/dashboard.scss",
+        ],
+    },
     "demo": [
         "demo/in2dmm_demo.xml",
     ],

@@ -28,4 +28,7 @@ from . import in2dmm_payment_plan_line
 from . import account_partial_reconcile
 from . import in2dmm_call_wizard
 from . import in2dmm_call_worklist
+from . import in2dmm_payment_stat
+from . import in2dmm_payment_score
+from . import in2dmm_dashboard
 from . import in2dmm_demo

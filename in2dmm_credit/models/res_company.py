@@ -135,6 +135,13 @@ class ResCompany(models.Model):
     )
     in2dmm_dispute_days = fields.Integer(string="Days to Solve a Case", default=14)
 
+    in2dmm_score_signal_steps = fields.Integer(
+        string="Signal When the Score Drops By",
+        default=2,
+        help="Raise a signal when a customer's payment score drops by this many "
+        "grades (e.g. 2: from B to D). 0: never.",
+    )
+
     @api.model
     def _in2dmm_default_charge_products(self):
         """Give these companies (at install: all) the shipped costs and interest

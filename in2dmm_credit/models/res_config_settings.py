@@ -69,3 +69,19 @@ class ResConfigSettings(models.TransientModel):
     in2dmm_dispute_days = fields.Integer(
         related="company_id.in2dmm_dispute_days", readonly=False
     )
+    in2dmm_score_signal_steps = fields.Integer(
+        related="company_id.in2dmm_score_signal_steps", readonly=False
+    )
+
+    def action_in2dmm_rebuild_payment_stats(self):
+        count = self.env["in2dmm.payment.stat"].sudo()._rebuild()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Payment statistics rebuilt for %(count)s customers.", count=count
+                ),
+            },
+        }

@@ -11,6 +11,7 @@ from ..tools import (
     charges as charge_tools,
     exposure as exposure_tools,
     letter as letter_tools,
+    metrics,
     statement as statement_tools,
 )
 from .in2dmm_dunning_line import _address_lines, _letter_company
@@ -199,6 +200,21 @@ class ResPartner(models.Model):
     )
     in2dmm_promise_broken = fields.Integer(
         string="Promises Broken", compute="_compute_in2dmm_collector"
+    )
+    in2dmm_payment_score = fields.Selection(
+        [(g, g) for g in ("A", "B", "C", "D", "E")],
+        string="Payment Score",
+        compute="_compute_in2dmm_payment_score",
+        help="A pays on time ... E pays very late or breaks promises; computed "
+        "each night from the last twelve months.",
+    )
+    in2dmm_payment_score_text = fields.Char(
+        string="Payment Behaviour", compute="_compute_in2dmm_payment_score"
+    )
+    in2dmm_payment_trend = fields.Selection(
+        [("better", "Better"), ("stable", "Stable"), ("worse", "Worse")],
+        string="Trend",
+        compute="_compute_in2dmm_payment_score",
     )
     in2dmm_last_level_id = fields.Many2one(
         "in2dmm.policy.level",
@@ -1142,3 +1158,64 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"default_partner_id": self.commercial_partner_id.id},
         }
+
+    # ------------------------------------------------------------------
+    # Payment behaviour
+    # ------------------------------------------------------------------
+
+    @api.depends_context("company")
+    def _compute_in2dmm_payment_score(self):
+        scores = {
+            score.partner_id.id: score
+            for score in self.env["in2dmm.payment.score"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ]
+            )
+        }
+        for partner in self:
+            score = scores.get(partner.commercial_partner_id.id)
+            partner.in2dmm_payment_score = score.grade if score else False
+            partner.in2dmm_payment_score_text = score.explanation if score else False
+            partner.in2dmm_payment_trend = score.trend if score else False
+
+    def _in2dmm_update_scores(self):
+        """Recompute the scores of these (commercial) partners in every company and
+        raise a signal where behaviour worsened by the company's threshold."""
+        Stat = self.env["in2dmm.payment.stat"].sudo()
+        Score = self.env["in2dmm.payment.score"].sudo()
+        for company in self.env["res.company"].sudo().search([]):
+            scores = Stat._scores(self.ids, company)
+            changed = Score._store(company, scores)
+            steps = company.in2dmm_score_signal_steps
+            if steps <= 0:
+                continue
+            for pid, (old, new) in changed.items():
+                if metrics.grade_change(old, new) >= steps:
+                    self.env["in2dmm.signal"]._raise_signal(
+                        self.browse(pid),
+                        "behaviour_worse",
+                        severity="warning",
+                        description=self.env._(
+                            "Payment score went from %(old)s to %(new)s: %(why)s",
+                            old=old,
+                            new=new,
+                            why=scores[pid].explanation,
+                        ),
+                        company=company,
+                    )
+
+    def action_in2dmm_open_payment_stats(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "in2dmm_credit.in2dmm_payment_stat_action"
+        )
+        action["domain"] = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+        ]
+        action["context"] = {"graph_mode": "line"}
+        return action

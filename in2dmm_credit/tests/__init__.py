@@ -6,3 +6,4 @@ from . import test_signal
 from . import test_collection_law
 from . import test_credit_limits
 from . import test_collector
+from . import test_payment_stats

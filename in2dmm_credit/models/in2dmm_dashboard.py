@@ -1,0 +1,353 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import metrics
+
+
+class In2dmmDashboard(models.AbstractModel):
+    """Server side of the credit-management dashboard (one call, a few queries)."""
+
+    _name = "in2dmm.dashboard"
+    _description = "Credit Management Dashboard"
+
+    # ------------------------------------------------------------------
+    # Filters
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _partner_filter(self, filters, company):
+        """SQL condition on ``p`` (the commercial partner) for the filters."""
+        conditions = [SQL("TRUE")]
+        if filters.get("salesperson_id"):
+            conditions.append(SQL("p.user_id = %s", int(filters["salesperson_id"])))
+        if filters.get("team_id"):
+            conditions.append(SQL("p.team_id = %s", int(filters["team_id"])))
+        if filters.get("category_id"):
+            conditions.append(
+                SQL(
+                    "p.id IN (SELECT partner_id"
+                    " FROM res_partner_res_partner_category_rel"
+                    " WHERE category_id = %s)",
+                    int(filters["category_id"]),
+                )
+            )
+        if filters.get("collector_id"):
+            collector = int(filters["collector_id"])
+            default = company.in2dmm_collector_id.id
+            key = str(company.id)
+            conditions.append(
+                SQL(
+                    "COALESCE((p.in2dmm_collector_id->>%s)::int, %s) = %s",
+                    key,
+                    default or 0,
+                    collector,
+                )
+            )
+        return SQL(" AND ").join(conditions)
+
+    @api.model
+    def _partner_domain(self, filters):
+        domain = []
+        if filters.get("salesperson_id"):
+            domain.append(("user_id", "=", int(filters["salesperson_id"])))
+        if filters.get("team_id"):
+            domain.append(("team_id", "=", int(filters["team_id"])))
+        if filters.get("category_id"):
+            domain.append(("category_id", "in", [int(filters["category_id"])]))
+        if filters.get("collector_id"):
+            domain.append(("in2dmm_collector_id", "=", int(filters["collector_id"])))
+        return domain
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+
+    @api.model
+    def get_data(self, filters=None):
+        filters = filters or {}
+        company = self.env.company
+        if (
+            filters.get("company_id")
+            and int(filters["company_id"]) in self.env.companies.ids
+        ):
+            company = self.env["res.company"].browse(int(filters["company_id"]))
+        self = self.with_company(company)
+        today = fields.Date.context_today(self)
+        for model in ("account.move.line", "account.move", "res.partner"):
+            self.env[model].flush_model()
+        pfilter = self._partner_filter(filters, company)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT CASE
+                         WHEN aml.date_maturity IS NULL
+                           OR aml.date_maturity >= %(today)s THEN 'not_due'
+                         WHEN %(today)s - aml.date_maturity <= 30 THEN '1_30'
+                         WHEN %(today)s - aml.date_maturity <= 60 THEN '31_60'
+                         WHEN %(today)s - aml.date_maturity <= 90 THEN '61_90'
+                         ELSE '90_plus' END,
+                       SUM(aml.amount_residual), COUNT(DISTINCT p.id)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                  JOIN res_partner lp ON lp.id = aml.partner_id
+                  JOIN res_partner p ON p.id = lp.commercial_partner_id
+                 WHERE acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND NOT aml.reconciled
+                   AND aml.company_id = %(company)s
+                   AND %(pfilter)s
+                 GROUP BY 1
+                """,
+                today=today,
+                company=company.id,
+                pfilter=pfilter,
+            )
+        )
+        buckets = {
+            key: {"amount": 0.0, "customers": 0} for key in metrics.AGING_BUCKETS
+        }
+        for key, amount, customers in rows:
+            buckets[key] = {"amount": amount or 0.0, "customers": customers}
+        total = sum(b["amount"] for b in buckets.values())
+        overdue = total - buckets["not_due"]["amount"]
+        # credit sales per month, most recent first, for DSO and CEI
+        first = (today.replace(day=1) - timedelta(days=365)).replace(day=1)
+        sales_rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT date_trunc('month', m.invoice_date)::date,
+                       SUM(m.amount_total_signed)
+                  FROM account_move m
+                  JOIN res_partner p ON p.id = m.commercial_partner_id
+                 WHERE m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.state = 'posted'
+                   AND m.company_id = %(company)s
+                   AND m.invoice_date >= %(first)s
+                   AND %(pfilter)s
+                 GROUP BY 1
+                """,
+                company=company.id,
+                first=first,
+                pfilter=pfilter,
+            )
+        )
+        by_month = dict(sales_rows)
+        months, sales, days = [], [], []
+        cursor = today.replace(day=1)
+        for _i in range(12):
+            months.append(cursor)
+            sales.append(Decimal(str(by_month.get(cursor, 0.0))))
+            next_month = (cursor + timedelta(days=32)).replace(day=1)
+            days.append(((min(next_month, today + timedelta(days=1))) - cursor).days)
+            cursor = (cursor - timedelta(days=1)).replace(day=1)
+        dso = metrics.dso_countback(
+            Decimal(str(round(total, 2))), sales, days_in_months=days
+        )
+        trend = self._overdue_trend(company, filters)
+        partners = (
+            self.env["res.partner"].search(self._partner_domain(filters))
+            if (self._partner_domain(filters))
+            else None
+        )
+        return {
+            "company": {"id": company.id, "name": company.name},
+            "currency": {
+                "symbol": company.currency_id.symbol,
+                "position": company.currency_id.position,
+                "digits": company.currency_id.decimal_places,
+            },
+            "total": total,
+            "overdue": overdue,
+            "overdue_share": round(100.0 * overdue / total, 1) if total else 0.0,
+            "buckets": [
+                {"key": key, "label": label, **buckets[key]}
+                for key, label in self._bucket_labels()
+            ],
+            "dso": float(dso) if dso is not None else None,
+            "trend": trend,
+            "actions": self._action_counts(company, today, partners),
+            "filters": self._filter_options(company),
+        }
+
+    @api.model
+    def _bucket_labels(self):
+        _ = self.env._
+        return [
+            ("not_due", _("Not due")),
+            ("1_30", _("1-30 days")),
+            ("31_60", _("31-60 days")),
+            ("61_90", _("61-90 days")),
+            ("90_plus", _("Over 90 days")),
+        ]
+
+    @api.model
+    def _overdue_trend(self, company, filters):
+        """Overdue at month end, the last six months (from the payment statistics)."""
+        domain = [("company_id", "=", company.id)]
+        partner_domain = self._partner_domain(filters)
+        if partner_domain:
+            domain.append(
+                ("partner_id", "in", self.env["res.partner"]._search(partner_domain))
+            )
+        since = (fields.Date.context_today(self) - timedelta(days=165)).replace(day=1)
+        domain.append(("month", ">=", since))
+        rows = self.env["in2dmm.payment.stat"]._read_group(
+            domain,
+            groupby=["month:month"],
+            aggregates=["amount_overdue:sum", "weighted_days_late:avg"],
+        )
+        return [
+            {
+                "month": fields.Date.to_string(
+                    month.date() if hasattr(month, "date") else month
+                ),
+                "overdue": amount or 0.0,
+                "days_late": round(days or 0.0, 1),
+            }
+            for month, amount, days in rows
+        ]
+
+    @api.model
+    def _action_counts(self, company, today, partners):
+        def count(model, domain):
+            if partners is not None:
+                domain = domain + [
+                    ("partner_id", "in", partners.commercial_partner_id.ids)
+                ]
+            return self.env[model].search_count(domain), domain
+
+        items = []
+        specs = [
+            (
+                "calls",
+                self.env._("Customers to call today"),
+                "in2dmm.call.worklist",
+                [("company_id", "=", company.id)],
+                "in2dmm_credit.in2dmm_call_worklist_action",
+            ),
+            (
+                "limits",
+                self.env._("Customers over or near their limit"),
+                "in2dmm.signal",
+                [
+                    ("company_id", "=", company.id),
+                    ("signal_type", "in", ("limit_exceeded", "limit_near")),
+                    ("state", "!=", "closed"),
+                ],
+                "in2dmm_credit.in2dmm_signal_action",
+            ),
+            (
+                "disputes_late",
+                self.env._("Complaints and disputes past their deadline"),
+                "in2dmm.dispute",
+                [("company_id", "=", company.id), ("is_late", "=", True)],
+                "in2dmm_credit.in2dmm_dispute_action",
+            ),
+            (
+                "promises_due",
+                self.env._("Promises due today"),
+                "in2dmm.promise",
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "open"),
+                    ("date_promised", "<=", today),
+                ],
+                "in2dmm_credit.in2dmm_promise_action",
+            ),
+            (
+                "promises_broken",
+                self.env._("Promises broken (30 days)"),
+                "in2dmm.promise",
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "in", ("broken", "partial")),
+                    ("date_promised", ">=", today - timedelta(days=30)),
+                ],
+                "in2dmm_credit.in2dmm_promise_action",
+            ),
+        ]
+        for key, label, model, domain, xmlid in specs:
+            number, full_domain = count(model, domain)
+            items.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "count": number,
+                    "action": {"xmlid": xmlid, "domain": full_domain},
+                }
+            )
+        return items
+
+    @api.model
+    def _filter_options(self, company):
+        def options(records):
+            return [{"id": r.id, "name": r.display_name} for r in records]
+
+        controllers = self.env.ref("in2dmm_credit.in2dmm_credit_group_controller")
+        return {
+            "companies": options(self.env.companies),
+            "collectors": options(
+                self.env["res.users"].search(
+                    [
+                        ("group_ids", "in", controllers.ids),
+                        ("company_ids", "in", company.ids),
+                    ]
+                )
+            ),
+            "salespeople": options(
+                self.env["res.users"].search(
+                    [("share", "=", False), ("company_ids", "in", company.ids)]
+                )
+            ),
+            "teams": options(self.env["crm.team"].search([])),
+            "categories": options(self.env["res.partner.category"].search([])),
+        }
+
+    @api.model
+    def open_receivables(self, filters=None, bucket=None):
+        """The action behind an aging figure: the open receivable lines."""
+        filters = filters or {}
+        today = fields.Date.context_today(self)
+        domain = [
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("company_id", "=", self.env.company.id),
+        ]
+        bounds = {
+            "not_due": (None, 0),
+            "1_30": (1, 30),
+            "31_60": (31, 60),
+            "61_90": (61, 90),
+            "90_plus": (91, None),
+        }
+        if bucket in bounds:
+            low, high = bounds[bucket]
+            if bucket == "not_due":
+                domain.append(("date_maturity", ">=", today))
+            else:
+                domain.append(("date_maturity", "<=", today - timedelta(days=low)))
+                if high:
+                    domain.append(("date_maturity", ">=", today - timedelta(days=high)))
+        elif bucket == "overdue":
+            domain.append(("date_maturity", "<", today))
+        partner_domain = self._partner_domain(filters)
+        if partner_domain:
+            domain.append(
+                (
+                    "partner_id.commercial_partner_id",
+                    "in",
+                    self.env["res.partner"]._search(partner_domain),
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Open Receivables"),
+            "res_model": "account.move.line",
+            "views": [[False, "list"], [False, "pivot"]],
+            "domain": domain,
+            "context": {"search_default_group_by_partner": 1, "create": False},
+        }

@@ -1,0 +1,200 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+
+from .common import In2dmmCreditCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentStats(In2dmmCreditCommon):
+    """Payment behaviour per month, scores, and the dashboard's figures."""
+
+    def _pay(self, move, amount=None, date=None):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create(
+            {
+                "amount": amount or move.amount_residual,
+                "payment_date": date or self.today,
+            }
+        ).action_create_payments()
+
+    def _stats(self, partner):
+        return self.env["in2dmm.payment.stat"].search(
+            [("partner_id", "=", partner.id), ("company_id", "=", self.company.id)]
+        )
+
+    def test_rebuild_counts_days_late_by_month_of_payment(self):
+        late = self._invoice(self.customer, 1000, 25)  # due 25 days ago
+        self._pay(late)  # paid today: 25 days late
+        on_time = self._invoice(self.customer, 3000, -5)
+        self._pay(on_time)  # paid 5 days before its due date
+        self._invoice(self.customer, 200, 10)  # still open, overdue
+        self.env["in2dmm.payment.stat"]._rebuild()
+        row = self._stats(self.customer).filtered(
+            lambda s: s.month == self.today.replace(day=1)
+        )
+        self.assertEqual(row.invoice_count, 2)
+        self.assertEqual(row.amount_paid, 4000)
+        # weighted by amount: (1000 * 25 + 3000 * 0) / 4000
+        self.assertAlmostEqual(row.weighted_days_late, 6.3, 1)
+        self.assertEqual(row.on_time_share, 50.0)
+        self.assertEqual(row.amount_overdue, 200)
+        score = self.customer.with_company(self.company)
+        self.assertEqual(score.in2dmm_payment_score, "B")
+        self.assertIn("6.3 days late", score.in2dmm_payment_score_text)
+
+    def test_job_recomputes_only_what_changed_and_signals_worse_behaviour(self):
+        other = self._new_customer("Drukkerij Dijkstra")
+        good = self._invoice(self.customer, 500, -3)
+        self._pay(good)
+        self._pay(self._invoice(other, 700, -3))
+        Stat = self.env["in2dmm.payment.stat"]
+        Stat._rebuild()
+        self.assertEqual(
+            self.customer.with_company(self.company).in2dmm_payment_score, "A"
+        )
+        other_row = self._stats(other)
+        other_row_id = other_row.id
+        # in a test everything shares one transaction (one timestamp): age what
+        # exists so that only what follows counts as changed
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = write_date - interval '1 day';"
+            "UPDATE account_partial_reconcile"
+            "   SET create_date = create_date - interval '1 day';"
+        )
+        self.env["ir.config_parameter"].set_param(
+            "in2dmm_credit.payment_stat_last_run",
+            fields.Datetime.to_string(self.env.cr.now() - timedelta(hours=1)),
+        )
+        # the customer starts paying very late
+        bad = self._invoice(self.customer, 5000, 80)
+        self._pay(bad)
+        self.env.flush_all()
+        changed = Stat._changed_partners(self.env.cr.now() - timedelta(hours=2))
+        self.assertIn(self.customer.id, changed)
+        self.assertNotIn(other.id, changed)
+        Stat.with_context(in2dmm_no_commit=True)._cron_update()
+        # the unchanged customer's rows were left alone
+        self.assertEqual(self._stats(other).id, other_row_id)
+        partner = self.customer.with_company(self.company)
+        partner.invalidate_recordset()
+        self.assertEqual(partner.in2dmm_payment_score, "E")
+        self.assertEqual(partner.in2dmm_payment_trend, "worse")
+        signal = self.env["in2dmm.signal"].search(
+            [
+                ("partner_id", "=", self.customer.id),
+                ("signal_type", "=", "behaviour_worse"),
+            ]
+        )
+        self.assertIn("from A to E", signal.description)
+
+    def test_broken_promises_lower_the_score(self):
+        inv = self._invoice(self.customer, 400, -2)
+        self._pay(inv)
+        for days in (10, 20):
+            promise = self.env["in2dmm.promise"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [
+                        Command.set(self._invoice(self.customer, 100, 30).ids)
+                    ],
+                    "amount": 100,
+                    "date_promised": self.today - timedelta(days=days),
+                }
+            )
+            promise.state = "broken"
+        self.env["in2dmm.payment.stat"]._rebuild()
+        partner = self.customer.with_company(self.company)
+        self.assertEqual(partner.in2dmm_payment_score, "C")  # A lowered by two
+        self.assertIn("2 of 2 promises broken", partner.in2dmm_payment_score_text)
+
+    def test_dashboard_figures_and_filters(self):
+        self._invoice(self.customer, 1000, 45)
+        self._invoice(self.customer, 300, 10)
+        self._invoice(self.customer, 200, -10)
+        other = self._new_customer("Slagerij Peters", user_id=False)
+        self._invoice(other, 500, 100)
+        Dashboard = self.env["in2dmm.dashboard"]
+        data = Dashboard.get_data({})
+        buckets = {b["key"]: b["amount"] for b in data["buckets"]}
+        self.assertEqual(data["total"], 2000)
+        self.assertEqual(data["overdue"], 1800)
+        self.assertEqual(buckets["31_60"], 1000)
+        self.assertEqual(buckets["1_30"], 300)
+        self.assertEqual(buckets["not_due"], 200)
+        self.assertEqual(buckets["90_plus"], 500)
+        self.assertIsNotNone(data["dso"])
+        # the salesperson filter keeps only their customers
+        mine = Dashboard.get_data({"salesperson_id": self.salesperson.id})
+        self.assertEqual(mine["total"], 1500)
+        # each figure opens the records behind it
+        action = Dashboard.open_receivables({}, "90_plus")
+        lines = self.env["account.move.line"].search(action["domain"])
+        self.assertEqual(lines.partner_id, other)
+        # action needed: a late dispute counts
+        self.env["in2dmm.dispute"].create(
+            {
+                "partner_id": self.customer.id,
+                "description": "<p>Te laat geleverd</p>",
+                "date_deadline": self.today - timedelta(days=2),
+            }
+        )
+        counts = {a["key"]: a["count"] for a in Dashboard.get_data({})["actions"]}
+        self.assertEqual(counts["disputes_late"], 1)
+
+    def test_figures_stay_in_their_company(self):
+        self._pay(self._invoice(self.customer, 900, 5))
+        self._invoice(self.customer, 400, 20)
+        self.env["in2dmm.payment.stat"]._rebuild()
+        outsider = self._outsider()
+        other = outsider.company_id
+        # the other company's dashboard and statistics see nothing of ours
+        data = (
+            self.env["in2dmm.dashboard"]
+            .with_user(outsider)
+            .with_company(other)
+            .get_data({})
+        )
+        self.assertEqual(data["total"], 0)
+        self.assertFalse(
+            self.env["in2dmm.payment.stat"]
+            .with_user(outsider)
+            .search([("partner_id", "=", self.customer.id)])
+        )
+        row = self._stats(self.customer)[:1]
+        with self.assertRaises(AccessError):
+            row.with_user(outsider).read(["amount_paid"])
+        # asking for a company the user may not use falls back to their own
+        data = (
+            self.env["in2dmm.dashboard"]
+            .with_user(outsider)
+            .with_company(other)
+            .get_data({"company_id": self.company.id})
+        )
+        self.assertEqual(data["company"]["id"], other.id)
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardInBrowser(HttpCase):
+    def test_dashboard_opens(self):
+        self.browser_js(
+            "/odoo/action-in2dmm_credit.in2dmm_dashboard_action",
+            """
+            const started = Date.now();
+            const timer = setInterval(() => {
+                const cards = document.querySelectorAll(".o_in2dmm_dashboard .card");
+                if (cards.length >= 5) {
+                    clearInterval(timer);
+                    console.log("test successful");
+                } else if (Date.now() - started > 20000) {
+                    clearInterval(timer);
+                    console.error("dashboard did not render");
+                }
+            }, 200);
+            """,
+            login="admin",
+        )
