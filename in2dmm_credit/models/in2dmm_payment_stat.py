@@ -109,9 +109,13 @@ class In2dmmPaymentStat(models.Model):
             partner_ids = self._changed_partners(
                 fields.Datetime.to_datetime(last) - timedelta(hours=1)
             )
+        if full:
+            # one set-based pass over everything; only the scores go in batches
+            self._recompute(partner_ids, full=True)
         for start in range(0, len(partner_ids), batch):
             chunk = partner_ids[start : start + batch]
-            self._recompute(chunk, full=full)
+            if not full:
+                self._recompute(chunk)
             self.env["res.partner"].browse(chunk)._in2dmm_update_scores()
             if not self.env.context.get("in2dmm_no_commit") and not full:
                 self.env["ir.cron"]._commit_progress(len(chunk))

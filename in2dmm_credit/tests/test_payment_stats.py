@@ -92,6 +92,26 @@ class TestPaymentStats(In2dmmCreditCommon):
         )
         self.assertIn("from A to E", signal.description)
 
+    def test_rebuild_in_several_batches_gives_the_same_rows(self):
+        customers = [self._new_customer(f"Klant {i}") for i in range(5)]
+        for index, customer in enumerate(customers):
+            self._pay(self._invoice(customer, 100 * (index + 1), 10 + index))
+        Stat = self.env["in2dmm.payment.stat"]
+        Stat._rebuild()
+        once = sorted(
+            Stat.search([]).mapped(lambda s: (s.partner_id.id, s.month, s.amount_paid))
+        )
+        self.env.cr.execute("DELETE FROM in2dmm_payment_stat")
+        Stat.invalidate_model()
+        Stat.with_context(in2dmm_no_commit=True)._cron_update(full=True, batch=2)
+        again = sorted(
+            Stat.search([]).mapped(lambda s: (s.partner_id.id, s.month, s.amount_paid))
+        )
+        self.assertEqual(once, again)
+        self.assertEqual(
+            len(self.env["in2dmm.payment.score"].search([("grade", "!=", False)])), 5
+        )
+
     def test_broken_promises_lower_the_score(self):
         inv = self._invoice(self.customer, 400, -2)
         self._pay(inv)
