@@ -4,7 +4,8 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import metrics
+from ..tools import metrics, reports_xlsx
+from .download import download_action
 
 
 class In2dmmDashboard(models.AbstractModel):
@@ -351,3 +352,71 @@ class In2dmmDashboard(models.AbstractModel):
             "domain": domain,
             "context": {"search_default_group_by_partner": 1, "create": False},
         }
+
+    @api.model
+    def export_aging(self, filters=None):
+        """The aging report as XLSX: a row per customer, and the open items."""
+        filters = filters or {}
+        company = self.env.company
+        action = self.open_receivables(filters)
+        lines = self.env["account.move.line"].search(
+            action["domain"], order="date_maturity"
+        )
+        today = fields.Date.context_today(self)
+        customers = {}
+        for line in lines:
+            partner = line.partner_id.commercial_partner_id
+            entry = customers.get(partner.id)
+            if entry is None:
+                entry = customers[partner.id] = reports_xlsx.AgingCustomer(
+                    name=partner.name or "",
+                    ref=partner.ref or "",
+                    items=[],
+                    salesperson=partner.user_id.name or "",
+                    collector=partner.with_company(
+                        company
+                    ).in2dmm_effective_collector_id.name
+                    or "",
+                )
+            entry.items.append(
+                reports_xlsx.AgingItem(
+                    number=line.move_id.name or "",
+                    date=line.move_id.invoice_date or line.date,
+                    due_date=line.date_maturity,
+                    days_overdue=(today - line.date_maturity).days
+                    if line.date_maturity
+                    else 0,
+                    residual=Decimal(str(line.amount_residual)),
+                )
+            )
+        _ = self.env._
+        labels = {
+            "title": _("Aging report"),
+            "customer": _("Customer"),
+            "ref": _("Customer number"),
+            "salesperson": _("Salesperson"),
+            "collector": _("Collector"),
+            "total": _("Total"),
+            "number": _("Document"),
+            "date": _("Date"),
+            "due_date": _("Due date"),
+            "days_overdue": _("Days overdue"),
+            "bucket": _("Age"),
+            "residual": _("Open"),
+            "sheet_aging": _("Aging"),
+            "sheet_items": _("Open items"),
+            "report_date": _("Date"),
+            "currency": _("Currency"),
+            "totals_row": _("Total"),
+            **{key: label for key, label in self._bucket_labels()},
+        }
+        data = reports_xlsx.aging_xlsx(
+            company.name,
+            today,
+            company.currency_id.name,
+            list(customers.values()),
+            labels,
+        )
+        return download_action(
+            self.env, "%s %s.xlsx" % (_("Aging"), today.isoformat()), data
+        )

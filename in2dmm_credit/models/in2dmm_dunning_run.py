@@ -3,6 +3,7 @@ import io
 import logging
 from collections import defaultdict
 from datetime import date, datetime
+from decimal import Decimal
 
 import psycopg2
 
@@ -10,8 +11,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools import dunning
+from ..tools import dunning, reports_xlsx
 from ..tools.letter import render_letters
+from .download import download_action
 
 _logger = logging.getLogger(__name__)
 
@@ -746,6 +748,82 @@ class In2dmmDunningRun(models.Model):
                 continue
             self.env["ir.cron"]._commit_progress(1)
         self._cron_execute_pending()
+
+    def action_export_xlsx(self):
+        """The results of the run as a spreadsheet: a row per line, per level."""
+        self.ensure_one()
+        states = dict(
+            self.env["in2dmm.dunning.line"]
+            ._fields["state"]
+            ._description_selection(self.env)
+        )
+        _ = self.env._
+        lines = []
+        tables = self.line_ids[:1]._legal_tables() if self.line_ids else None
+        for line in self.line_ids.sorted(
+            lambda rec: (rec.level_sequence, rec.partner_name or "")
+        ):
+            costs, interest, _announced = line._charge_amounts(line._charges(tables))
+            channels = [
+                label
+                for flag, label in (
+                    (line.channel_email, _("e-mail")),
+                    (line.channel_letter, _("letter")),
+                    (line.channel_call, _("call")),
+                    (line.channel_salesperson, _("salesperson")),
+                )
+                if flag
+            ]
+            lines.append(
+                reports_xlsx.RunLine(
+                    customer=line.partner_id.name or "",
+                    ref=line.partner_id.ref or "",
+                    level=line.level_id.name or "",
+                    state=states.get(line.state, line.state),
+                    channels=", ".join(channels),
+                    invoices=line.invoice_count,
+                    amount_overdue=Decimal(str(line.amount_overdue)),
+                    amount_asked=Decimal(str(line.amount_to_pay)),
+                    costs=Decimal(str(costs)),
+                    interest=Decimal(str(interest)),
+                    collector=line.collector_id.name or "",
+                    error=line.error or "",
+                )
+            )
+        labels = {
+            "title": _("Dunning run"),
+            "run": _("Run"),
+            "report_date": _("Date"),
+            "currency": _("Currency"),
+            "sheet_lines": _("Dunning run"),
+            "sheet_levels": _("Per level"),
+            "customer": _("Customer"),
+            "ref": _("Customer number"),
+            "collector": _("Collector"),
+            "level": _("Level"),
+            "state": _("Status"),
+            "channels": _("Channels"),
+            "invoices": _("Invoices"),
+            "amount_overdue": _("Overdue"),
+            "amount_asked": _("Amount asked"),
+            "costs": _("Collection costs"),
+            "interest": _("Interest"),
+            "error": _("Error"),
+            "lines": _("Lines"),
+            "no_level": _("(no level)"),
+            "totals_row": _("Total"),
+        }
+        data = reports_xlsx.dunning_run_xlsx(
+            self.name,
+            self.date,
+            self.company_id.name,
+            self.company_id.currency_id.name,
+            lines,
+            labels,
+        )
+        return download_action(
+            self.env, "%s.xlsx" % self.name, data, res_model=self._name, res_id=self.id
+        )
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

@@ -1,7 +1,11 @@
+from datetime import timedelta
+from decimal import Decimal
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import metrics
+from ..tools import metrics, reports_xlsx
+from .download import download_action
 
 GRADES = [(g, g) for g in metrics.SCORES]
 
@@ -112,3 +116,111 @@ class In2dmmPaymentScore(models.Model):
             )
         self.invalidate_model()
         return changed
+
+    def action_export_xlsx(self):
+        """The payment-behaviour report of these scores (all when none)."""
+        scores = self or self.search([("company_id", "=", self.env.company.id)])
+        company = self.env.company
+        since = fields.Date.context_today(self).replace(day=1)
+        since = (since - timedelta(days=334)).replace(day=1)
+        stats = {}
+        for partner, count, amount, days, wdl, share, kept, broken in self.env[
+            "in2dmm.payment.stat"
+        ]._read_group(
+            [
+                ("partner_id", "in", scores.partner_id.ids),
+                ("company_id", "=", company.id),
+                ("month", ">=", since),
+            ],
+            groupby=["partner_id"],
+            aggregates=[
+                "invoice_count:sum",
+                "amount_paid:sum",
+                "avg_days_to_pay:avg",
+                "weighted_days_late:avg",
+                "on_time_share:avg",
+                "promises_kept:sum",
+                "promises_broken:sum",
+            ],
+        ):
+            stats[partner.id] = (count, amount, days, wdl, share, kept, broken)
+        overdue = dict(
+            (partner.id, amount)
+            for partner, amount in self.env["in2dmm.payment.stat"]._read_group(
+                [
+                    ("partner_id", "in", scores.partner_id.ids),
+                    ("company_id", "=", company.id),
+                    ("month", "=", fields.Date.context_today(self).replace(day=1)),
+                ],
+                groupby=["partner_id"],
+                aggregates=["amount_overdue:sum"],
+            )
+        )
+
+        def dec(value):
+            return None if value is None else Decimal(str(round(value, 1)))
+
+        rows = []
+        for score in scores.sorted(lambda s: (s.grade or "Z", s.partner_id.name or "")):
+            count, amount, days, wdl, share, kept, broken = stats.get(
+                score.partner_id.id, (0, 0.0, None, None, None, 0, 0)
+            )
+            rows.append(
+                reports_xlsx.BehaviourRow(
+                    customer=score.partner_id.name or "",
+                    ref=score.partner_id.ref or "",
+                    grade=score.grade or "",
+                    trend=score.trend or "",
+                    explanation=score.explanation or "",
+                    invoices_paid=count or 0,
+                    amount_paid=Decimal(str(round(amount or 0.0, 2))),
+                    avg_days_to_pay=dec(days),
+                    weighted_days_late=dec(score.weighted_days_late)
+                    if score.weighted_days_late
+                    else dec(wdl),
+                    on_time_share=dec(share),
+                    promises_kept=kept or 0,
+                    promises_broken=broken or 0,
+                    amount_overdue=Decimal(
+                        str(round(overdue.get(score.partner_id.id, 0.0), 2))
+                    ),
+                )
+            )
+        _ = self.env._
+        labels = {
+            "title": _("Payment behaviour"),
+            "report_date": _("Date"),
+            "period": _("Period (months)"),
+            "currency": _("Currency"),
+            "sheet": _("Payment behaviour"),
+            "customer": _("Customer"),
+            "ref": _("Customer number"),
+            "grade": _("Score"),
+            "trend": _("Trend"),
+            "trend_better": _("Better"),
+            "trend_worse": _("Worse"),
+            "trend_stable": _("Stable"),
+            "invoices_paid": _("Invoices paid"),
+            "amount_paid": _("Amount paid"),
+            "avg_days_to_pay": _("Average days to pay"),
+            "weighted_days_late": _("Days late (weighted)"),
+            "on_time_share": _("Paid on time (%)"),
+            "promises_kept": _("Promises kept"),
+            "promises_broken": _("Promises broken"),
+            "amount_overdue": _("Overdue"),
+            "explanation": _("Explanation"),
+            "totals_row": _("Total"),
+        }
+        data = reports_xlsx.behaviour_xlsx(
+            company.name,
+            fields.Date.context_today(self),
+            company.currency_id.name,
+            rows,
+            labels,
+        )
+        return download_action(
+            self.env,
+            "%s %s.xlsx"
+            % (_("Payment behaviour"), fields.Date.context_today(self).isoformat()),
+            data,
+        )

@@ -1,3 +1,6 @@
+import base64
+import io
+import zipfile
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -218,3 +221,35 @@ class TestDashboardInBrowser(HttpCase):
             """,
             login="admin",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReportExports(In2dmmCreditCommon):
+    def _xlsx(self, action):
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/web/content/")[1].split("?")[0])
+        )
+        book = zipfile.ZipFile(io.BytesIO(base64.b64decode(attachment.datas)))
+        return book.read("xl/sharedStrings.xml").decode(), book
+
+    def test_aging_behaviour_and_run_exports(self):
+        inv = self._invoice(self.customer, 1200, 45)
+        self._invoice(self.customer, 300, -5)
+        strings, book = self._xlsx(self.env["in2dmm.dashboard"].export_aging({}))
+        self.assertIn(inv.name, strings)
+        self.assertIn("Bakkerij De Gouden Korst", strings)
+        self.assertIn("31-60 days", strings)
+        self.assertEqual(
+            len([n for n in book.namelist() if "worksheets/sheet" in n]), 2
+        )
+        self.env["in2dmm.payment.stat"]._rebuild()
+        strings, _book = self._xlsx(
+            self.env["in2dmm.payment.score"].action_export_xlsx()
+        )
+        self.assertIn("Payment behaviour", strings)
+        run = self._run()
+        strings, book = self._xlsx(run.action_export_xlsx())
+        self.assertIn(run.name, strings)
+        self.assertIn(self.level1.name, strings)  # one level per run
+        sheet = book.read("xl/worksheets/sheet2.xml").decode()
+        self.assertIn("COUNTIF(", sheet)

@@ -61,6 +61,13 @@ export class In2dmmDashboard extends Component {
         this.action.doAction(action);
     }
 
+    async exportAging() {
+        const action = await this.orm.call("in2dmm.dashboard", "export_aging", [
+            this.state.filters,
+        ]);
+        this.action.doAction(action);
+    }
+
     async openItem(item) {
         const action = await this.action.loadAction(item.action.xmlid);
         this.action.doAction({
