@@ -281,6 +281,7 @@ class In2dmmDemo(models.AbstractModel):
         self._demo_collector(env, company, partners)
         env["res.partner"]._cron_in2dmm_limit_signals()
         env["in2dmm.insured.limit"]._cron_signal_expiring()
+        env["in2dmm.payment.stat"]._rebuild()
 
     @api.model
     def _demo_collector(self, env, company, partners):
