@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 from ..tools import metrics, reports_xlsx
 from .download import download_action
@@ -30,7 +31,8 @@ class In2dmmPaymentScore(models.Model):
         [("better", "Better"), ("stable", "Stable"), ("worse", "Worse")],
         readonly=True,
     )
-    explanation = fields.Char(readonly=True)
+    explanation = fields.Char(compute="_compute_explanation")
+    code = fields.Char(readonly=True)
     weighted_days_late = fields.Float(digits=(8, 1), readonly=True)
     promises_made = fields.Integer(readonly=True)
     promises_broken = fields.Integer(readonly=True)
@@ -39,6 +41,38 @@ class In2dmmPaymentScore(models.Model):
     _company_partner_uniq = models.Constraint(
         "unique (company_id, partner_id)", "One score per customer and company."
     )
+
+    @api.depends_context("lang")
+    @api.depends("code", "weighted_days_late", "promises_made", "promises_broken")
+    def _compute_explanation(self):
+        """The score explained in the reader's language."""
+        _ = self.env._
+        for score in self:
+            if score.code == metrics.NO_HISTORY or not score.code:
+                score.explanation = _("no paid invoices and no promises in 12 months")
+                continue
+            parts = []
+            if score.weighted_days_late or score.code == metrics.DAYS_LATE:
+                parts.append(
+                    _(
+                        "on average %(days)s days late over 12 months",
+                        days=formatLang(self.env, score.weighted_days_late, digits=1),
+                    )
+                )
+            if score.promises_made:
+                parts.append(
+                    _(
+                        "%(broken)s of %(made)s promises broken",
+                        broken=score.promises_broken,
+                        made=score.promises_made,
+                    )
+                )
+            else:
+                parts.append(_("no promises made"))
+            text = ", ".join(parts)
+            if score.code == metrics.PROMISES:
+                text += " " + _("(score lowered for broken promises)")
+            score.explanation = text
 
     @api.model
     def _store(self, company, scores):
@@ -74,7 +108,7 @@ class In2dmmPaymentScore(models.Model):
                     grade,
                     previous,
                     metrics.trend([previous or "", grade or ""]),
-                    score.explanation,
+                    score.code,
                     float(score.weighted_days_late)
                     if score.weighted_days_late is not None
                     else None,
@@ -91,7 +125,7 @@ class In2dmmPaymentScore(models.Model):
                     """
                     INSERT INTO in2dmm_payment_score (
                         company_id, partner_id, grade, previous_grade, trend,
-                        explanation, weighted_days_late, promises_made,
+                        code, weighted_days_late, promises_made,
                         promises_broken, date, create_uid, write_uid, create_date,
                         write_date)
                     VALUES %s
@@ -103,7 +137,7 @@ class In2dmmPaymentScore(models.Model):
                             ELSE in2dmm_payment_score.previous_grade END,
                         trend = EXCLUDED.trend,
                         grade = EXCLUDED.grade,
-                        explanation = EXCLUDED.explanation,
+                        code = EXCLUDED.code,
                         weighted_days_late = EXCLUDED.weighted_days_late,
                         promises_made = EXCLUDED.promises_made,
                         promises_broken = EXCLUDED.promises_broken,

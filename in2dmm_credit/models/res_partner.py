@@ -1163,7 +1163,7 @@ class ResPartner(models.Model):
     # Payment behaviour
     # ------------------------------------------------------------------
 
-    @api.depends_context("company")
+    @api.depends_context("company", "lang")
     def _compute_in2dmm_payment_score(self):
         scores = {
             score.partner_id.id: score
@@ -1203,7 +1203,12 @@ class ResPartner(models.Model):
                             "Payment score went from %(old)s to %(new)s: %(why)s",
                             old=old,
                             new=new,
-                            why=scores[pid].explanation,
+                            why=Score.search(
+                                [
+                                    ("partner_id", "=", pid),
+                                    ("company_id", "=", company.id),
+                                ]
+                            ).explanation,
                         ),
                         company=company,
                     )

@@ -48,6 +48,9 @@ class TestPaymentStats(In2dmmCreditCommon):
         score = self.customer.with_company(self.company)
         self.assertEqual(score.in2dmm_payment_score, "B")
         self.assertIn("6.3 days late", score.in2dmm_payment_score_text)
+        self.env["res.lang"]._activate_lang("nl_NL")
+        dutch = score.with_context(lang="nl_NL").in2dmm_payment_score_text
+        self.assertIn("6,3", dutch)
 
     def test_job_recomputes_only_what_changed_and_signals_worse_behaviour(self):
         other = self._new_customer("Drukkerij Dijkstra")
@@ -94,6 +97,7 @@ class TestPaymentStats(In2dmmCreditCommon):
             ]
         )
         self.assertIn("from A to E", signal.description)
+        self.assertIn("days late", signal.description)
 
     def test_rebuild_in_several_batches_gives_the_same_rows(self):
         customers = [self._new_customer(f"Klant {i}") for i in range(5)]
