@@ -36,6 +36,7 @@
         "views/in2dmm_dispute_views.xml",
         "views/in2dmm_promise_views.xml",
         "views/in2dmm_payment_stat_views.xml",
+        "views/in2dmm_report_views.xml",
         "views/sale_order_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",

@@ -32,3 +32,5 @@ from . import in2dmm_payment_stat
 from . import in2dmm_payment_score
 from . import in2dmm_dashboard
 from . import in2dmm_demo
+from . import in2dmm_dunning_effect_report
+from . import in2dmm_collector_report

@@ -257,3 +257,48 @@ class TestReportExports(In2dmmCreditCommon):
         self.assertIn(self.level1.name, strings)  # one level per run
         sheet = book.read("xl/worksheets/sheet2.xml").decode()
         self.assertIn("COUNTIF(", sheet)
+
+
+@tagged("post_install", "-at_install")
+class TestManagementReports(In2dmmCreditCommon):
+    def test_dunning_effectiveness_and_collector_results(self):
+        paid = self._invoice(self.customer, 600, 10)
+        unpaid = self._invoice(self._new_customer("Kapsalon Knip"), 400, 10)
+        run = self._run()
+        run.action_execute()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=paid.ids
+        ).create({"payment_date": self.today}).action_create_payments()
+        Effect = self.env["in2dmm.dunning.effect.report"]
+        rows = Effect.search([("move_id", "in", (paid | unpaid).ids)])
+        by_move = {row.move_id: row for row in rows}
+        self.assertEqual(by_move[paid].paid_14, 600)
+        self.assertEqual(by_move[paid].paid_14_pct, 100)
+        self.assertEqual(by_move[unpaid].paid_30, 0)
+        [(level, share)] = Effect._read_group(
+            [("id", "in", rows.ids)], ["level_id"], ["paid_14_pct:avg"]
+        )
+        self.assertEqual(level, self.level1)
+        self.assertEqual(share, 50)
+        # the collector's month: two dunning actions, one promise, one call
+        promise = self.env["in2dmm.promise"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(self._invoice(self.customer, 90, 5).ids)],
+                "amount": 90,
+                "date_promised": self.today,
+                "collector_id": self.collector.id,
+            }
+        )
+        promise.state = "kept"
+        activity = self.customer.activity_schedule(
+            "in2dmm_credit.mail_activity_type_debtor_call", user_id=self.collector.id
+        )
+        activity.action_feedback(feedback="Bereikt")
+        [report] = self.env["in2dmm.collector.report"].search(
+            [("user_id", "=", self.collector.id)]
+        )
+        self.assertEqual(report.letters, 2)
+        self.assertEqual(report.promises, 1)
+        self.assertEqual(report.promises_kept, 1)
+        self.assertEqual(report.calls, 1)
