@@ -76,6 +76,15 @@ class In2dmmDashboard(models.AbstractModel):
         ):
             company = self.env["res.company"].browse(int(filters["company_id"]))
         self = self.with_company(company)
+        # the organisation level: a company with its branches
+        companies = (
+            self.env["res.company"].search(
+                [("id", "child_of", company.id), ("id", "in", self.env.companies.ids)]
+            )
+            or company
+        )
+        if not filters.get("branches", True):
+            companies = company
         today = fields.Date.context_today(self)
         for model in ("account.move.line", "account.move", "res.partner"):
             self.env[model].flush_model()
@@ -98,12 +107,12 @@ class In2dmmDashboard(models.AbstractModel):
                  WHERE acc.account_type = 'asset_receivable'
                    AND aml.parent_state = 'posted'
                    AND NOT aml.reconciled
-                   AND aml.company_id = %(company)s
+                   AND aml.company_id IN %(companies)s
                    AND %(pfilter)s
                  GROUP BY 1
                 """,
                 today=today,
-                company=company.id,
+                companies=tuple(companies.ids),
                 pfilter=pfilter,
             )
         )
@@ -114,40 +123,9 @@ class In2dmmDashboard(models.AbstractModel):
             buckets[key] = {"amount": amount or 0.0, "customers": customers}
         total = sum(b["amount"] for b in buckets.values())
         overdue = total - buckets["not_due"]["amount"]
-        # credit sales per month, most recent first, for DSO and CEI
-        first = (today.replace(day=1) - timedelta(days=365)).replace(day=1)
-        sales_rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT date_trunc('month', m.invoice_date)::date,
-                       SUM(m.amount_total_signed)
-                  FROM account_move m
-                  JOIN res_partner p ON p.id = m.commercial_partner_id
-                 WHERE m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.state = 'posted'
-                   AND m.company_id = %(company)s
-                   AND m.invoice_date >= %(first)s
-                   AND %(pfilter)s
-                 GROUP BY 1
-                """,
-                company=company.id,
-                first=first,
-                pfilter=pfilter,
-            )
-        )
-        by_month = dict(sales_rows)
-        months, sales, days = [], [], []
-        cursor = today.replace(day=1)
-        for _i in range(12):
-            months.append(cursor)
-            sales.append(Decimal(str(by_month.get(cursor, 0.0))))
-            next_month = (cursor + timedelta(days=32)).replace(day=1)
-            days.append(((min(next_month, today + timedelta(days=1))) - cursor).days)
-            cursor = (cursor - timedelta(days=1)).replace(day=1)
-        dso = metrics.dso_countback(
-            Decimal(str(round(total, 2))), sales, days_in_months=days
-        )
-        trend = self._overdue_trend(company, filters)
+        series = self._dso_cei_series(companies, filters, company, today)
+        dso = series[-1]["dso"] if series else None
+        trend = self._overdue_trend(companies, filters)
         partners = (
             self.env["res.partner"].search(self._partner_domain(filters))
             if (self._partner_domain(filters))
@@ -167,9 +145,12 @@ class In2dmmDashboard(models.AbstractModel):
                 {"key": key, "label": label, **buckets[key]}
                 for key, label in self._bucket_labels()
             ],
-            "dso": float(dso) if dso is not None else None,
+            "dso": dso,
+            "cei": series[-2]["cei"] if len(series) > 1 else None,
+            "series": series,
+            "branches": [c.name for c in companies if c != company],
             "trend": trend,
-            "actions": self._action_counts(company, today, partners),
+            "actions": self._action_counts(companies, today, partners),
             "filters": self._filter_options(company),
         }
 
@@ -185,9 +166,133 @@ class In2dmmDashboard(models.AbstractModel):
         ]
 
     @api.model
-    def _overdue_trend(self, company, filters):
+    def _dso_cei_series(self, companies, filters, company, today, months=6):
+        """DSO (countback) at the end of each of the last ``months`` months (the
+        current one up to today) and the collection effectiveness of each month.
+
+        Two grouped queries: receivable movements by month (balances at month
+        ends are running sums), and invoices by month and due month (what was
+        current at a month end: invoiced by then, due after it; payments made
+        before the due date are not subtracted, so CEI is slightly
+        conservative)."""
+        pfilter = self._partner_filter(filters, company)
+        start = (today.replace(day=1) - timedelta(days=31 * (months + 12))).replace(
+            day=1
+        )
+        movements = self.env.execute_query(
+            SQL(
+                """
+                SELECT date_trunc('month', aml.date)::date,
+                       SUM(aml.balance),
+                       SUM(CASE WHEN m.move_type IN ('out_invoice', 'out_refund')
+                                THEN aml.balance ELSE 0 END)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                  JOIN account_move m ON m.id = aml.move_id
+                  JOIN res_partner lp ON lp.id = aml.partner_id
+                  JOIN res_partner p ON p.id = lp.commercial_partner_id
+                 WHERE acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.company_id IN %(companies)s
+                   AND %(pfilter)s
+                 GROUP BY 1
+                """,
+                companies=tuple(companies.ids),
+                pfilter=pfilter,
+            )
+        )
+        current_rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT date_trunc('month', aml.date)::date,
+                       aml.date_maturity, SUM(aml.balance)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                  JOIN res_partner lp ON lp.id = aml.partner_id
+                  JOIN res_partner p ON p.id = lp.commercial_partner_id
+                 WHERE acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.company_id IN %(companies)s
+                   AND aml.balance > 0
+                   AND aml.date_maturity >= %(start)s
+                   AND %(pfilter)s
+                 GROUP BY 1, 2
+                """,
+                companies=tuple(companies.ids),
+                start=start,
+                pfilter=pfilter,
+            )
+        )
+        balance_before = Decimal(0)
+        net, sales = {}, {}
+        for month, moved, invoiced in movements:
+            if month < start:
+                balance_before += Decimal(str(moved or 0))
+            else:
+                net[month] = Decimal(str(moved or 0))
+                sales[month] = Decimal(str(invoiced or 0))
+        month_starts = []
+        cursor = start
+        while cursor <= today:
+            month_starts.append(cursor)
+            cursor = (cursor + timedelta(days=32)).replace(day=1)
+        balance = balance_before
+        ends = {}
+        for month in month_starts:
+            balance += net.get(month, Decimal(0))
+            ends[month] = balance
+        series = []
+        for index, month in enumerate(month_starts):
+            if index < len(month_starts) - months:
+                continue
+            next_month = (month + timedelta(days=32)).replace(day=1)
+            end_day = min(next_month - timedelta(days=1), today)
+            history = list(reversed(month_starts[: index + 1]))
+            dso = metrics.dso_countback(
+                ends[month],
+                [sales.get(m, Decimal(0)) for m in history],
+                days_in_months=[
+                    (
+                        (
+                            min(
+                                (m + timedelta(days=32)).replace(day=1),
+                                today + timedelta(days=1),
+                            )
+                        )
+                        - m
+                    ).days
+                    for m in history
+                ],
+            )
+            current = sum(
+                (
+                    Decimal(str(amount or 0))
+                    for inv_month, due, amount in current_rows
+                    if inv_month <= month and due and due > end_day
+                ),
+                Decimal(0),
+            )
+            begin = (
+                ends.get(month_starts[index - 1], balance_before)
+                if index
+                else (balance_before)
+            )
+            cei = metrics.collection_effectiveness(
+                begin, sales.get(month, Decimal(0)), ends[month], current
+            )
+            series.append(
+                {
+                    "month": fields.Date.to_string(month),
+                    "dso": float(dso) if dso is not None else None,
+                    "cei": float(cei) if cei is not None else None,
+                }
+            )
+        return series
+
+    @api.model
+    def _overdue_trend(self, companies, filters):
         """Overdue at month end, the last six months (from the payment statistics)."""
-        domain = [("company_id", "=", company.id)]
+        domain = [("company_id", "in", companies.ids)]
         partner_domain = self._partner_domain(filters)
         if partner_domain:
             domain.append(
@@ -212,7 +317,7 @@ class In2dmmDashboard(models.AbstractModel):
         ]
 
     @api.model
-    def _action_counts(self, company, today, partners):
+    def _action_counts(self, companies, today, partners):
         def count(model, domain):
             if partners is not None:
                 domain = domain + [
@@ -226,7 +331,7 @@ class In2dmmDashboard(models.AbstractModel):
                 "calls",
                 self.env._("Customers to call today"),
                 "in2dmm.call.worklist",
-                [("company_id", "=", company.id)],
+                [("company_id", "in", companies.ids)],
                 "in2dmm_credit.in2dmm_call_worklist_action",
             ),
             (
@@ -234,7 +339,7 @@ class In2dmmDashboard(models.AbstractModel):
                 self.env._("Customers over or near their limit"),
                 "in2dmm.signal",
                 [
-                    ("company_id", "=", company.id),
+                    ("company_id", "in", companies.ids),
                     ("signal_type", "in", ("limit_exceeded", "limit_near")),
                     ("state", "!=", "closed"),
                 ],
@@ -244,7 +349,7 @@ class In2dmmDashboard(models.AbstractModel):
                 "disputes_late",
                 self.env._("Complaints and disputes past their deadline"),
                 "in2dmm.dispute",
-                [("company_id", "=", company.id), ("is_late", "=", True)],
+                [("company_id", "in", companies.ids), ("is_late", "=", True)],
                 "in2dmm_credit.in2dmm_dispute_action",
             ),
             (
@@ -252,7 +357,7 @@ class In2dmmDashboard(models.AbstractModel):
                 self.env._("Promises due today"),
                 "in2dmm.promise",
                 [
-                    ("company_id", "=", company.id),
+                    ("company_id", "in", companies.ids),
                     ("state", "=", "open"),
                     ("date_promised", "<=", today),
                 ],
@@ -263,7 +368,7 @@ class In2dmmDashboard(models.AbstractModel):
                 self.env._("Promises broken (30 days)"),
                 "in2dmm.promise",
                 [
-                    ("company_id", "=", company.id),
+                    ("company_id", "in", companies.ids),
                     ("state", "in", ("broken", "partial")),
                     ("date_promised", ">=", today - timedelta(days=30)),
                 ],
@@ -316,7 +421,8 @@ class In2dmmDashboard(models.AbstractModel):
             ("account_type", "=", "asset_receivable"),
             ("parent_state", "=", "posted"),
             ("reconciled", "=", False),
-            ("company_id", "=", self.env.company.id),
+            ("company_id", "child_of", self.env.company.id),
+            ("company_id", "in", self.env.companies.ids),
         ]
         bounds = {
             "not_due": (None, 0),

@@ -155,6 +155,8 @@ class TestPaymentStats(In2dmmCreditCommon):
         self.assertEqual(buckets["not_due"], 200)
         self.assertEqual(buckets["90_plus"], 500)
         self.assertIsNotNone(data["dso"])
+        self.assertEqual(len(data["series"]), 6)
+        self.assertEqual(data["series"][-1]["dso"], data["dso"])
         # the salesperson filter keeps only their customers
         mine = Dashboard.get_data({"salesperson_id": self.salesperson.id})
         self.assertEqual(mine["total"], 1500)
@@ -172,6 +174,59 @@ class TestPaymentStats(In2dmmCreditCommon):
         )
         counts = {a["key"]: a["count"] for a in Dashboard.get_data({})["actions"]}
         self.assertEqual(counts["disputes_late"], 1)
+
+    def test_dso_and_cei_per_month(self):
+        # this month: 3,000 invoiced (1,000 of it due after today), 500 paid
+        first = self.today.replace(day=1)
+
+        def invoice(amount, due):
+            return self._create_invoice_one_line(
+                price_unit=amount,
+                tax_ids=self.env["account.tax"],
+                partner_id=self.customer,
+                invoice_date=first,
+                invoice_date_due=due,
+                invoice_payment_term_id=False,
+                post=True,
+            )
+
+        inv = invoice(2000, self.today)
+        invoice(1000, self.today + timedelta(days=20))
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=inv.ids
+        ).create({"amount": 500, "payment_date": self.today}).action_create_payments()
+        series = self.env["in2dmm.dashboard"].get_data({})["series"]
+        self.assertEqual(series[-1]["month"], str(first))
+        # CEI = (begin 0 + sales 3,000 - end 2,500) / (0 + 3,000 - current 1,000)
+        self.assertEqual(series[-1]["cei"], 25.0)
+        # DSO: 2,500 open against 3,000 sold in this month's days so far
+        days = (self.today - first).days + 1
+        self.assertAlmostEqual(series[-1]["dso"], round(days * 2500 / 3000, 1), 1)
+
+    def test_branches_count_with_their_parent(self):
+        branch = self.env["res.company"].create(
+            {"name": "Vestiging Utrecht", "parent_id": self.company.id}
+        )
+        self.env.user.company_ids |= branch
+        self._invoice(self.customer, 700, 20)
+        partner = self._new_customer("Filiaalklant")
+        move = self._invoice(partner, 300, 10)
+        # book it in the branch (the test company has no branch journals)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move SET company_id = %s WHERE id = %s;"
+            "UPDATE account_move_line SET company_id = %s WHERE move_id = %s",
+            (branch.id, move.id, branch.id, move.id),
+        )
+        self.env.invalidate_all()
+        Dashboard = self.env["in2dmm.dashboard"].with_context(
+            allowed_company_ids=[self.company.id, branch.id]
+        )
+        data = Dashboard.get_data({"company_id": self.company.id})
+        self.assertEqual(data["total"], 1000)
+        self.assertEqual(data["branches"], ["Vestiging Utrecht"])
+        alone = Dashboard.get_data({"company_id": self.company.id, "branches": False})
+        self.assertEqual(alone["total"], 700)
 
     def test_figures_stay_in_their_company(self):
         self._pay(self._invoice(self.customer, 900, 5))
