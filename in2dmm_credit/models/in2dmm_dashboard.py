@@ -123,7 +123,7 @@ class In2dmmDashboard(models.AbstractModel):
             buckets[key] = {"amount": amount or 0.0, "customers": customers}
         total = sum(b["amount"] for b in buckets.values())
         overdue = total - buckets["not_due"]["amount"]
-        series = self._dso_cei_series(companies, filters, company, today)
+        series = self._dso_cei_series(companies, filters, company, today, total)
         dso = series[-1]["dso"] if series else None
         trend = self._overdue_trend(companies, filters)
         partners = (
@@ -166,119 +166,134 @@ class In2dmmDashboard(models.AbstractModel):
         ]
 
     @api.model
-    def _dso_cei_series(self, companies, filters, company, today, months=6):
+    def _dso_cei_series(self, companies, filters, company, today, total, months=6):
         """DSO (countback) at the end of each of the last ``months`` months (the
         current one up to today) and the collection effectiveness of each month.
 
-        Two grouped queries: receivable movements by month (balances at month
-        ends are running sums), and invoices by month and due month (what was
-        current at a month end: invoiced by then, due after it; payments made
-        before the due date are not subtracted, so CEI is slightly
-        conservative)."""
-        pfilter = self._partner_filter(filters, company)
-        start = (today.replace(day=1) - timedelta(days=31 * (months + 12))).replace(
-            day=1
-        )
-        movements = self.env.execute_query(
-            SQL(
-                """
-                SELECT date_trunc('month', aml.date)::date,
-                       SUM(aml.balance),
-                       SUM(CASE WHEN m.move_type IN ('out_invoice', 'out_refund')
-                                THEN aml.balance ELSE 0 END)
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                  JOIN account_move m ON m.id = aml.move_id
-                  JOIN res_partner lp ON lp.id = aml.partner_id
-                  JOIN res_partner p ON p.id = lp.commercial_partner_id
-                 WHERE acc.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.company_id IN %(companies)s
-                   AND %(pfilter)s
-                 GROUP BY 1
-                """,
-                companies=tuple(companies.ids),
-                pfilter=pfilter,
+        The receivable balance at a month end is today's balance minus what moved
+        after it; sales come from the invoices; "current" at a month end is what
+        was invoiced by then and due after it (payments made before the due date
+        are not subtracted, so CEI is slightly conservative). Three grouped
+        queries over the last months only."""
+        partner_join, pfilter = SQL(""), SQL("TRUE")
+        if self._partner_domain(filters):
+            partner_join = SQL(
+                "JOIN res_partner lp ON lp.id = aml.partner_id "
+                "JOIN res_partner p ON p.id = lp.commercial_partner_id"
             )
-        )
-        current_rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT date_trunc('month', aml.date)::date,
-                       aml.date_maturity, SUM(aml.balance)
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                  JOIN res_partner lp ON lp.id = aml.partner_id
-                  JOIN res_partner p ON p.id = lp.commercial_partner_id
-                 WHERE acc.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.company_id IN %(companies)s
-                   AND aml.balance > 0
-                   AND aml.date_maturity >= %(start)s
-                   AND %(pfilter)s
-                 GROUP BY 1, 2
-                """,
-                companies=tuple(companies.ids),
-                start=start,
-                pfilter=pfilter,
-            )
-        )
-        balance_before = Decimal(0)
-        net, sales = {}, {}
-        for month, moved, invoiced in movements:
-            if month < start:
-                balance_before += Decimal(str(moved or 0))
-            else:
-                net[month] = Decimal(str(moved or 0))
-                sales[month] = Decimal(str(invoiced or 0))
+            pfilter = self._partner_filter(filters, company)
         month_starts = []
-        cursor = start
-        while cursor <= today:
-            month_starts.append(cursor)
-            cursor = (cursor + timedelta(days=32)).replace(day=1)
-        balance = balance_before
+        cursor = today.replace(day=1)
+        for _i in range(months):
+            month_starts.insert(0, cursor)
+            cursor = (cursor - timedelta(days=1)).replace(day=1)
+        first = month_starts[0]
+        sales_start = (first - timedelta(days=370)).replace(day=1)
+        ids = tuple(companies.ids)
+        moved = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT date_trunc('month', aml.date)::date, SUM(aml.balance)
+                      FROM account_move_line aml
+                      JOIN account_account acc ON acc.id = aml.account_id
+                      %(partner_join)s
+                     WHERE acc.account_type = 'asset_receivable'
+                       AND aml.parent_state = 'posted'
+                       AND aml.company_id IN %(ids)s
+                       AND aml.date >= %(first)s
+                       AND %(pfilter)s
+                     GROUP BY 1
+                    """,
+                    partner_join=partner_join,
+                    ids=ids,
+                    first=first,
+                    pfilter=pfilter,
+                )
+            )
+        )
+        sales = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT date_trunc('month', m.invoice_date)::date,
+                           SUM(m.amount_total_signed)
+                      FROM account_move m
+                      JOIN res_partner p ON p.id = m.commercial_partner_id
+                     WHERE m.move_type IN ('out_invoice', 'out_refund')
+                       AND m.state = 'posted'
+                       AND m.company_id IN %(ids)s
+                       AND m.invoice_date >= %(start)s
+                       AND %(pfilter)s
+                     GROUP BY 1
+                    """,
+                    ids=ids,
+                    start=sales_start,
+                    pfilter=self._partner_filter(filters, company),
+                )
+            )
+        )
+        month_ends = [
+            min((m + timedelta(days=32)).replace(day=1) - timedelta(days=1), today)
+            for m in month_starts
+        ]
+        current = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT e.day, SUM(aml.balance)
+                      FROM unnest(%(ends)s::date[]) AS e(day)
+                      JOIN account_move_line aml
+                        ON aml.date <= e.day AND aml.date_maturity > e.day
+                      JOIN account_account acc ON acc.id = aml.account_id
+                      %(partner_join)s
+                     WHERE acc.account_type = 'asset_receivable'
+                       AND aml.parent_state = 'posted'
+                       AND aml.company_id IN %(ids)s
+                       AND aml.balance > 0
+                       AND aml.date_maturity > %(first)s
+                       AND %(pfilter)s
+                     GROUP BY e.day
+                    """,
+                    ends=month_ends,
+                    partner_join=partner_join,
+                    ids=ids,
+                    first=first,
+                    pfilter=pfilter,
+                )
+            )
+        )
+
+        def dec(value):
+            return Decimal(str(value or 0))
+
+        # balance at the end of each month: today's minus what moved after it
         ends = {}
-        for month in month_starts:
-            balance += net.get(month, Decimal(0))
-            ends[month] = balance
+        after = Decimal(0)
+        for month in reversed(month_starts):
+            ends[month] = dec(total) - after
+            after += dec(moved.get(month))
         series = []
         for index, month in enumerate(month_starts):
-            if index < len(month_starts) - months:
-                continue
-            next_month = (month + timedelta(days=32)).replace(day=1)
-            end_day = min(next_month - timedelta(days=1), today)
-            history = list(reversed(month_starts[: index + 1]))
-            dso = metrics.dso_countback(
-                ends[month],
-                [sales.get(m, Decimal(0)) for m in history],
-                days_in_months=[
-                    (
-                        (
-                            min(
-                                (m + timedelta(days=32)).replace(day=1),
-                                today + timedelta(days=1),
-                            )
-                        )
-                        - m
-                    ).days
-                    for m in history
-                ],
-            )
-            current = sum(
+            history = [month]
+            while len(history) < 13:
+                history.append((history[-1] - timedelta(days=1)).replace(day=1))
+            days = [
                 (
-                    Decimal(str(amount or 0))
-                    for inv_month, due, amount in current_rows
-                    if inv_month <= month and due and due > end_day
-                ),
-                Decimal(0),
+                    min((m + timedelta(days=32)).replace(day=1), today + timedelta(1))
+                    - m
+                ).days
+                for m in history
+            ]
+            dso = metrics.dso_countback(
+                ends[month], [dec(sales.get(m)) for m in history], days_in_months=days
             )
-            begin = (
-                ends.get(month_starts[index - 1], balance_before)
-                if index
-                else (balance_before)
-            )
+            begin = ends[month] - dec(moved.get(month))
             cei = metrics.collection_effectiveness(
-                begin, sales.get(month, Decimal(0)), ends[month], current
+                begin,
+                dec(sales.get(month)),
+                ends[month],
+                dec(current.get(month_ends[index])),
             )
             series.append(
                 {
