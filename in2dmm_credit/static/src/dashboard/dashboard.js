@@ -35,6 +35,12 @@ export class In2dmmDashboard extends Component {
             : `${currency.symbol} ${value}`;
     }
 
+    num(value) {
+        return value === null || value === undefined
+            ? "–"
+            : formatFloat(value, { digits: [false, 1] });
+    }
+
     get maxBucket() {
         return Math.max(1, ...this.state.data.buckets.map((b) => Math.abs(b.amount)));
     }
