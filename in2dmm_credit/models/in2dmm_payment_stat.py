@@ -27,6 +27,12 @@ class In2dmmPaymentStat(models.Model):
         "res.partner", string="Customer", required=True, index=True, readonly=True
     )
     month = fields.Date(required=True, index=True, readonly=True)
+    segment_id = fields.Many2one(
+        "res.partner.category",
+        string="Customer Group",
+        readonly=True,
+        help="The customer's first customer group (for behaviour per segment).",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     invoice_count = fields.Integer(string="Invoices Paid", readonly=True)
     amount_paid = fields.Monetary(string="Amount Paid", readonly=True)
@@ -222,6 +228,20 @@ class In2dmmPaymentStat(models.Model):
                 """,
                 uid=uid,
                 filter=SQL("TRUE") if full else SQL("partner_id IN %s", ids),
+            )
+        )
+        # the segment: the customer's first customer group
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE in2dmm_payment_stat s
+                   SET segment_id = (
+                        SELECT MIN(r.category_id)
+                          FROM res_partner_res_partner_category_rel r
+                         WHERE r.partner_id = s.partner_id)
+                 WHERE %(filter)s
+                """,
+                filter=SQL("TRUE") if full else SQL("s.partner_id IN %s", ids),
             )
         )
         self.invalidate_model()

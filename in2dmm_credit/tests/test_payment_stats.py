@@ -45,6 +45,16 @@ class TestPaymentStats(In2dmmCreditCommon):
         self.assertAlmostEqual(row.weighted_days_late, 6.3, 1)
         self.assertEqual(row.on_time_share, 50.0)
         self.assertEqual(row.amount_overdue, 200)
+        self.assertFalse(row.segment_id)
+        group = self.env["res.partner.category"].create({"name": "Bakkerijen"})
+        self.customer.category_id = group
+        self.env["in2dmm.payment.stat"]._rebuild()
+        [(segment, days)] = self.env["in2dmm.payment.stat"]._read_group(
+            [("partner_id", "=", self.customer.id)],
+            ["segment_id"],
+            ["weighted_days_late:avg"],
+        )
+        self.assertEqual(segment, group)
         score = self.customer.with_company(self.company)
         self.assertEqual(score.in2dmm_payment_score, "B")
         self.assertIn("6.3 days late", score.in2dmm_payment_score_text)
