@@ -27,6 +27,17 @@ class ResCompany(models.Model):
         "instead of only signalling them.",
     )
 
+    in2dmm_kvk_mutation_subscription = fields.Char(
+        string="Mutatieservice Subscription",
+        copy=False,
+        help="The id (abonnementId) of the company's KvK Mutatieservice "
+        "subscription. When set, the daily re-check asks the KvK what changed "
+        "and re-checks only those customers instead of all of them.",
+    )
+    in2dmm_kvk_mutation_since = fields.Datetime(
+        string="Change Signals Read Until", copy=False, readonly=True
+    )
+
     def _in2dmm_kvk_client(self):
         """A KvK client for this company; only KvK API users may call the paid API."""
         self.ensure_one()

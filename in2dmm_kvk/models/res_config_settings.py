@@ -15,6 +15,12 @@ class ResConfigSettings(models.TransientModel):
     in2dmm_kvk_auto_update_address = fields.Boolean(
         related="company_id.in2dmm_kvk_auto_update_address", readonly=False
     )
+    in2dmm_kvk_mutation_subscription = fields.Char(
+        related="company_id.in2dmm_kvk_mutation_subscription", readonly=False
+    )
+    in2dmm_kvk_mutation_since = fields.Datetime(
+        related="company_id.in2dmm_kvk_mutation_since"
+    )
     in2dmm_kvk_refresh_enabled = fields.Boolean(
         string="Re-check Companies in the KvK",
         compute="_compute_in2dmm_kvk_refresh_enabled",

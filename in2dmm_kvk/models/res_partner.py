@@ -307,8 +307,80 @@ class ResPartner(models.Model):
         )
 
     @api.model
+    def _in2dmm_kvk_process_mutations(self, company):
+        """Read the company's Mutatieservice signals since the last run and
+        re-check the customers they name. Returns the number of signals read,
+        or None when the KvK could not be reached (the next run tries again)."""
+        since = company.in2dmm_kvk_mutation_since or fields.Datetime.subtract(
+            fields.Datetime.now(), days=1
+        )
+        client = company._in2dmm_kvk_client()
+        try:
+            signals = list(
+                client.all_mutation_signals(
+                    company.in2dmm_kvk_mutation_subscription, since
+                )
+            )
+        except kvk_client.ApiError as exc:
+            _logger.warning("KvK Mutatieservice of %s: %s", company.name, exc)
+            return None
+        by_number = {}
+        for signal in signals:
+            by_number.setdefault(signal.kvk_number, []).append(signal)
+        partners = self.with_company(company).search(
+            [
+                ("is_company", "=", True),
+                ("company_registry", "in", list(by_number)),
+            ]
+        )
+        for partner in partners:
+            kinds = ", ".join(
+                sorted({s.signal_type for s in by_number[partner.company_registry]})
+            )
+            partner.message_post(
+                body=self.env._(
+                    "The KvK reports a change (%(kinds)s); the registration is "
+                    "checked again.",
+                    kinds=kinds,
+                )
+            )
+            try:
+                with self.env.cr.savepoint():
+                    partner._in2dmm_kvk_refresh()
+            except UserError as exc:
+                self.env.invalidate_all(flush=False)
+                partner.message_post(body=str(exc))
+            if any(s.ends_registration for s in by_number[partner.company_registry]):
+                # the KvK says it ended or was transferred: critical, whatever
+                # the profile (or its absence) shows
+                self.env["in2dmm.signal"]._raise_signal(
+                    partner,
+                    "registration_ended",
+                    severity="critical",
+                    description=self.env._(
+                        "The KvK reports that the registration of %(name)s "
+                        "ended or was transferred (%(kinds)s).",
+                        name=partner.display_name,
+                        kinds=kinds,
+                    ),
+                    cause=partner,
+                    company=company,
+                )
+        if signals:
+            company.sudo().in2dmm_kvk_mutation_since = max(s.timestamp for s in signals)
+        return len(signals)
+
+    @api.model
     def _cron_in2dmm_kvk_refresh(self, batch_size=50, max_age_days=30):
-        """Re-check Dutch companies in batches, oldest check first."""
+        """Re-check Dutch companies: through the Mutatieservice where a company has
+        a subscription, otherwise in batches, oldest check first."""
+        subscribed = self.env["res.company"].search(
+            [("in2dmm_kvk_mutation_subscription", "!=", False)]
+        )
+        for company in subscribed:
+            self._in2dmm_kvk_process_mutations(company)
+        if subscribed:
+            return
         limit_date = fields.Datetime.subtract(fields.Datetime.now(), days=max_age_days)
         domain = [
             ("is_company", "=", True),

@@ -1,4 +1,5 @@
 import json
+from datetime import datetime
 from pathlib import Path
 from unittest.mock import patch
 
@@ -6,6 +7,7 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.in2dmm_kvk.tools import kvk_client, kvk_parse
 from odoo.addons.in2dmm_kvk.tools.kvk_client import KvkClient
+from odoo.addons.in2dmm_kvk.tools.kvk_mutations import MutationSignal
 
 FIXTURES = Path(__file__).resolve().parents[2] / "data" / "kvk"
 
@@ -126,4 +128,80 @@ class TestKvkRefresh(TransactionCase):
         self.assertTrue(cron.active)
         self.assertTrue(
             self.env["res.config.settings"].create({}).in2dmm_kvk_refresh_enabled
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestKvkMutations(TransactionCase):
+    """With a Mutatieservice subscription only the reported companies are checked."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.changed = cls.env["res.partner"].create(
+            {
+                "name": "Test EMZ Dagobert",
+                "is_company": True,
+                "company_registry": "69599084",
+                "street": "Oude Straat 1",
+                "country_id": cls.env.ref("base.nl").id,
+            }
+        )
+        cls.ended = cls.env["res.partner"].create(
+            {
+                "name": "Grenswerk B.V.",
+                "is_company": True,
+                "company_registry": "90009993",
+            }
+        )
+        cls.quiet = cls.env["res.partner"].create(
+            {"name": "Stil B.V.", "is_company": True, "company_registry": "68750110"}
+        )
+        cls.env.company.in2dmm_kvk_mutation_subscription = "abonnement-1"
+
+    def test_only_reported_companies_are_checked(self):
+        signals = [
+            MutationSignal(
+                "1", datetime(2026, 12, 1, 8), "69599084", "GewijzigdeVestiging"
+            ),
+            MutationSignal("2", datetime(2026, 12, 2, 9), "90009993", "Beeindiging"),
+        ]
+        asked = []
+
+        def all_mutation_signals(
+            client, subscription_id, since, until=None, per_page=500
+        ):
+            asked.append(subscription_id)
+            yield from signals
+
+        profile = _profile("200_basisprofielen_69599084.json")
+
+        def basisprofiel(client, number, geo=False):
+            if number == "69599084":
+                return profile
+            raise kvk_client.ApiNotFound("KvK: not found", service="KvK")
+
+        for name, fn in (
+            ("all_mutation_signals", all_mutation_signals),
+            ("basisprofiel", basisprofiel),
+        ):
+            p = patch.object(KvkClient, name, fn)
+            p.start()
+            self.addCleanup(p.stop)
+        self.env["res.partner"]._cron_in2dmm_kvk_refresh()
+        self.assertEqual(asked, ["abonnement-1"])
+        self.assertTrue(self.changed.in2dmm_kvk_checked_on)
+        self.assertFalse(self.quiet.in2dmm_kvk_checked_on, "not reported: not checked")
+        self.assertIn(
+            "GewijzigdeVestiging", str(self.changed.message_ids.mapped("body"))
+        )
+        signal = self.env["in2dmm.signal"].search(
+            [
+                ("partner_id", "=", self.ended.id),
+                ("signal_type", "=", "registration_ended"),
+            ]
+        )
+        self.assertEqual(signal.severity, "critical")
+        self.assertEqual(
+            self.env.company.in2dmm_kvk_mutation_since, datetime(2026, 12, 2, 9)
         )

@@ -19,7 +19,7 @@ charged). Built on the shared :mod:`in2dmm_credit.tools.http_client`.
 
 from __future__ import annotations
 
-from . import kvk_numbers, kvk_parse
+from . import kvk_mutations, kvk_numbers, kvk_parse
 
 # The shared HTTP base lives in in2dmm_credit. Inside Odoo this module is
 # ``odoo.addons.in2dmm_kvk.tools.kvk_client`` and must use the same module
@@ -350,3 +350,38 @@ class KvkClient(http_client.HttpClient):
         number = kvk_numbers.clean_kvk_number(kvk_number)
         data = self.get("v1/naamgevingen/kvknummer/%s" % number)
         return self._parsed(kvk_parse.parse_naamgeving, data)
+
+    # ------------------------------------------------------- Mutatieservice --
+
+    def subscriptions(self):
+        """The Mutatieservice subscriptions of this API key."""
+        data = self.get("v1/abonnementen")
+        return self._parsed(kvk_mutations.parse_subscriptions, data or {})
+
+    def mutation_signals(
+        self, subscription_id, since, until=None, page=1, per_page=500
+    ):
+        """One page of change signals from ``since`` (a naive UTC datetime)."""
+        if not 10 <= per_page <= 500:
+            raise ValueError("The KvK returns 10 to 500 signals per page.")
+        params = [
+            ("vanaf", since.strftime("%Y-%m-%dT%H:%M:%SZ")),
+            ("pagina", str(page)),
+            ("aantal", str(per_page)),
+        ]
+        if until:
+            params.insert(1, ("tot", until.strftime("%Y-%m-%dT%H:%M:%SZ")))
+        data = self.get("v1/abonnementen/%s" % subscription_id, params=params)
+        return self._parsed(kvk_mutations.parse_signal_page, data or {})
+
+    def all_mutation_signals(self, subscription_id, since, until=None, per_page=500):
+        """Every signal from ``since``, page after page."""
+        page = 1
+        while True:
+            result = self.mutation_signals(
+                subscription_id, since, until, page=page, per_page=per_page
+            )
+            yield from result.signals
+            if page >= result.total_pages or not result.signals:
+                return
+            page += 1
