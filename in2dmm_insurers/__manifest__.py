@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/in2dmm_insurers_rules.xml",
         "views/in2dmm_insurer_account_views.xml",
+        "views/in2dmm_insurer_limit_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],

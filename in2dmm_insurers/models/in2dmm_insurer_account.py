@@ -1,4 +1,7 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..tools import atradius
 
 PROVIDERS = [
     ("allianz_trade", "Allianz Trade"),
@@ -40,6 +43,21 @@ class In2dmmInsurerAccount(models.Model):
         groups="in2dmm_credit.in2dmm_credit_group_manager",
         copy=False,
     )
+    api_app_key = fields.Char(
+        string="App Key",
+        groups="in2dmm_credit.in2dmm_credit_group_manager",
+        copy=False,
+    )
+    api_customer_id = fields.Char(
+        string="Customer (Organisation) ID",
+        help="Your customer or organisation number at the insurer.",
+    )
+    api_base_url = fields.Char(
+        string="API Address",
+        groups="base.group_system",
+        help="Leave empty for the insurer's own address of the environment; a "
+        "local stand-in (tests, demos) goes here.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     max_discretionary_limit = fields.Monetary(
         string="Maximum Own Limit",
@@ -54,3 +72,36 @@ class In2dmmInsurerAccount(models.Model):
         help="Days after the original due date by which an unpaid invoice must be "
         "reported to the insurer.",
     )
+
+    def _adapter(self):
+        """The API client of this account (managers and jobs only)."""
+        self.ensure_one()
+        account = self.sudo()
+        if account.provider != "atradius":
+            raise UserError(
+                self.env._(
+                    "%(provider)s has no API connection in in2dmm yet; use the "
+                    "file/e-mail exchange.",
+                    provider=dict(self._fields["provider"].selection)[account.provider],
+                )
+            )
+        try:
+            return atradius.AtradiusClient(
+                account.api_client_id,
+                account.api_secret,
+                account.api_app_key,
+                account.api_customer_id,
+                account.policy_number,
+                account.environment,
+                base_url=account.api_base_url or None,
+                timeout=(5, 30),
+                max_retries=2,
+            )
+        except ValueError as exc:
+            raise UserError(
+                self.env._(
+                    "The insurer account %(account)s is not set up: %(error)s",
+                    account=account.name,
+                    error=exc,
+                )
+            ) from exc
