@@ -281,13 +281,16 @@ class TestDashboardInBrowser(HttpCase):
                 const cards = document.querySelectorAll(".o_in2dmm_dashboard .card");
                 if (cards.length >= 5) {
                     clearInterval(timer);
-                    console.log("test successful");
+                    // let the web client finish loading its lazy bundles before
+                    // the browser is closed (else they fail "after termination")
+                    setTimeout(() => console.log("test successful"), 2000);
                 } else if (Date.now() - started > 20000) {
                     clearInterval(timer);
                     console.error("dashboard did not render");
                 }
             }, 200);
             """,
+            ready="odoo.isReady",
             login="admin",
         )
 
