@@ -62,6 +62,16 @@ class In2dmmInsurerLimitRequest(models.Model):
     valid_until = fields.Date(readonly=True)
     insured_limit_id = fields.Many2one("in2dmm.insured.limit", readonly=True)
 
+    @api.depends("partner_id", "account_id", "kind")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for request in self:
+            request.display_name = "%s: %s (%s)" % (
+                request.account_id.name or "",
+                request.partner_id.display_name or "",
+                kinds.get(request.kind, ""),
+            )
+
     def action_find_buyer(self):
         for request in self:
             number = request.partner_id.company_registry

@@ -74,6 +74,9 @@ class TestLimitRequest(TransactionCase):
 
         self._patch(request_limit=request_limit, decisions=decisions)
         request = self._request()
+        self.assertEqual(
+            request.display_name, "Atradius NL: Bouwbedrijf Jansen B.V. (New limit)"
+        )
         request.action_send()
         self.assertEqual(request.state, "pending")
         self.assertEqual(sent[0].amount, Decimal(50000))
