@@ -1,1 +1,2 @@
 from . import test_limit_request
+from . import test_overdue_notice
