@@ -1,9 +1,10 @@
+import base64
 from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import atradius
+from ..tools import atradius, file_exchange
 from ..tools.insurer import LimitRequest
 
 
@@ -164,3 +165,34 @@ class In2dmmInsurerLimitRequest(models.Model):
                 decision = by_cover.get(request.cover_id)
                 if decision:
                     request._apply(decision)
+
+    def action_export_csv(self):
+        """The requests as a CSV file for an insurer without an API."""
+        rows = [
+            {
+                "reference": request.id,
+                "customer": request.partner_id.name,
+                "kvk_number": request.partner_id.company_registry or "",
+                "vat_number": request.partner_id.vat or "",
+                "country": request.partner_id.country_id.code or "",
+                "kind": request.kind,
+                "amount": "%.2f" % request.amount,
+                "currency": request.currency_id.name,
+            }
+            for request in self
+        ]
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "limit-requests.csv",
+                "datas": base64.b64encode(file_exchange.requests_csv(rows)),
+                "mimetype": "text/csv",
+            }
+        )
+        self.filtered(lambda r: r.state in ("draft", "error")).write(
+            {"state": "pending", "error": False}
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": "/web/content/%s?download=true" % attachment.id,
+            "target": "self",
+        }

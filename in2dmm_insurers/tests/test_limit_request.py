@@ -1,7 +1,9 @@
+import base64
 from datetime import date
 from decimal import Decimal
 from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.in2dmm_insurers.tools import atradius
@@ -125,3 +127,41 @@ class TestLimitRequest(TransactionCase):
         self.account.provider = "creditsafe"
         with self.assertRaisesRegex(Exception, "no API connection"):
             self._request().action_send()
+
+    def test_file_exchange_round_trip(self):
+        self.account.provider = "kredietbewaking_bouw"
+        request = self._request(30000)
+        action = request.action_export_csv()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/web/content/")[1].split("?")[0])
+        )
+        text = base64.b64decode(attachment.datas).decode("utf-8-sig")
+        self.assertIn("68750110", text)
+        self.assertIn("30000.00", text)
+        self.assertEqual(request.state, "pending")
+        Import = self.env["in2dmm.insurer.decision.import"]
+        bad = Import.create(
+            {
+                "account_id": self.account.id,
+                "file": base64.b64encode(
+                    b"reference;decision;amount\n999;approved;5\n"
+                ),
+            }
+        )
+        with self.assertRaisesRegex(UserError, "999"):
+            bad.action_import()
+        self.assertEqual(request.state, "pending")
+        good = Import.create(
+            {
+                "account_id": self.account.id,
+                "file": base64.b64encode(
+                    (
+                        "reference;decision;amount;currency;valid_until\n"
+                        f"{request.id};goedgekeurd;25000;EUR;2027-12-31\n"
+                    ).encode()
+                ),
+            }
+        )
+        good.action_import()
+        self.assertEqual(request.state, "decided")
+        self.assertEqual(request.insured_limit_id.amount, 25000)
