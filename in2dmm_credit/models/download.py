@@ -15,6 +15,11 @@ def download_action(env, name, data, mimetype=XLSX, res_model=False, res_id=Fals
             "res_id": res_id,
         }
     )
+    return url_action(attachment)
+
+
+def url_action(attachment):
+    """The browser downloads ``attachment``."""
     return {
         "type": "ir.actions.act_url",
         "url": "/web/content/%s?download=true" % attachment.id,

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import collection_export
+from .download import url_action
 
 
 class In2dmmCollectionCase(models.Model):
@@ -295,15 +296,8 @@ class In2dmmCollectionCase(models.Model):
             }
         )
 
-    def _download(self, attachment):
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/web/content/%s?download=true" % attachment.id,
-            "target": "self",
-        }
-
     def action_export_csv(self):
-        return self._download(self._export_attachment("csv"))
+        return url_action(self._export_attachment("csv"))
 
     def action_export_xlsx(self):
-        return self._download(self._export_attachment("xlsx"))
+        return url_action(self._export_attachment("xlsx"))

@@ -129,25 +129,6 @@ class In2dmmInsuredLimit(models.Model):
             )
 
     @api.model
-    def _in2dmm_current(self, partners, company, on_date=None):
-        """``{commercial partner id: insured amount}`` in force on ``on_date``."""
-        on_date = on_date or fields.Date.context_today(self)
-        rows = self.sudo()._read_group(
-            [
-                ("partner_id", "in", partners.commercial_partner_id.ids),
-                ("company_id", "=", company.id),
-                ("state", "=", "active"),
-                ("valid_from", "<=", on_date),
-                "|",
-                ("valid_until", "=", False),
-                ("valid_until", ">=", on_date),
-            ],
-            groupby=["partner_id"],
-            aggregates=["amount:sum"],
-        )
-        return {partner.id: amount for partner, amount in rows}
-
-    @api.model
     def _cron_signal_expiring(self):
         """Raise a signal for insured limits that end within the warning period."""
         today = fields.Date.context_today(self)

@@ -14,6 +14,7 @@ from ..tools import (
     metrics,
     statement as statement_tools,
 )
+from .download import url_action
 from .in2dmm_dunning_line import _address_lines, _letter_company
 
 #: partner fields only credit controllers may change
@@ -702,20 +703,10 @@ class ResPartner(models.Model):
         )
 
     def action_in2dmm_statement_pdf(self):
-        attachment = self._in2dmm_statement_attachment("pdf")
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/web/content/%s?download=true" % attachment.id,
-            "target": "self",
-        }
+        return url_action(self._in2dmm_statement_attachment("pdf"))
 
     def action_in2dmm_statement_xlsx(self):
-        attachment = self._in2dmm_statement_attachment("xlsx")
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/web/content/%s?download=true" % attachment.id,
-            "target": "self",
-        }
+        return url_action(self._in2dmm_statement_attachment("xlsx"))
 
     # ------------------------------------------------------------------
     # Collection cases

@@ -90,6 +90,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from .promises import to_amount
+
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -104,18 +106,6 @@ DEFAULT_THRESHOLDS = (Decimal(3), Decimal(10), Decimal(25), Decimal(45))
 NO_HISTORY = "no_history"
 DAYS_LATE = "days_late"
 PROMISES = "promises"
-
-
-def _to_decimal(value) -> Decimal:
-    """``value`` as a Decimal; a float goes through ``str`` (no binary noise)."""
-    if isinstance(value, bool):
-        raise TypeError("a boolean is not an amount")
-    if isinstance(value, float):
-        value = str(value)
-    result = value if isinstance(value, Decimal) else Decimal(value)
-    if not result.is_finite():
-        raise ValueError("amount must be a finite number, not %s" % value)
-    return result
 
 
 def _round(value: Decimal) -> Decimal:
@@ -149,8 +139,8 @@ def dso_countback(receivable, monthly_sales, *, days_in_months=None) -> Decimal 
     ``monthly_sales`` runs from the most recent month backwards. ``None`` when the
     months run out before the receivable is covered.
     """
-    remaining = _to_decimal(receivable)
-    sales = [_to_decimal(s) for s in monthly_sales]
+    remaining = to_amount(receivable)
+    sales = [to_amount(s) for s in monthly_sales]
     if days_in_months is None:
         days = [DEFAULT_MONTH_DAYS] * len(sales)
     else:
@@ -177,11 +167,11 @@ def collection_effectiveness(
 ) -> Decimal | None:
     """The collection effectiveness index in percent; ``None`` when nothing was
     collectable (denominator ``<= 0``)."""
-    available = _to_decimal(begin_receivable) + _to_decimal(sales)
-    denominator = available - _to_decimal(end_current)
+    available = to_amount(begin_receivable) + to_amount(sales)
+    denominator = available - to_amount(end_current)
     if denominator <= 0:
         return None
-    collected = available - _to_decimal(end_receivable)
+    collected = available - to_amount(end_receivable)
     return _round(collected * HUNDRED / denominator)
 
 
@@ -198,7 +188,7 @@ class PaidInvoice:
     paid_date: date
 
     def __post_init__(self):
-        amount = _to_decimal(self.amount)
+        amount = to_amount(self.amount)
         if amount < 0:
             raise ValueError("a paid invoice's amount must not be negative")
         object.__setattr__(self, "amount", amount)
@@ -295,14 +285,14 @@ def payment_score(
 ) -> Score:
     """The payment grade from the weighted days late and the promises kept (see
     the module docstring)."""
-    limits = tuple(_to_decimal(t) for t in thresholds)
+    limits = tuple(to_amount(t) for t in thresholds)
     if len(limits) != len(SCORES) - 1:
         raise ValueError("thresholds needs %d upper bounds" % (len(SCORES) - 1))
     if any(a >= b for a, b in zip(limits, limits[1:], strict=False)):
         raise ValueError("thresholds must be strictly increasing")
     if promises_made < 0 or not 0 <= promises_broken <= promises_made:
         raise ValueError("need 0 <= promises_broken <= promises_made")
-    days = None if weighted_days_late is None else _to_decimal(weighted_days_late)
+    days = None if weighted_days_late is None else to_amount(weighted_days_late)
     period = _period(months)
 
     if days is None and not promises_made:

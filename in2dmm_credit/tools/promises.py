@@ -83,7 +83,7 @@ ON_SCHEDULE = "on_schedule"
 COMPLETED = "completed"
 
 
-def _to_decimal(value) -> Decimal:
+def to_amount(value) -> Decimal:
     """``value`` as a Decimal; a float goes through ``str`` (no binary noise)."""
     if isinstance(value, bool):
         raise TypeError("a boolean is not an amount")
@@ -102,7 +102,7 @@ def _check_grace(grace_days: int) -> timedelta:
 
 
 def _check_tolerance(tolerance) -> Decimal:
-    tolerance = _to_decimal(tolerance)
+    tolerance = to_amount(tolerance)
     if tolerance < 0:
         raise ValueError("tolerance must not be negative")
     return tolerance
@@ -116,7 +116,7 @@ class Payment:
     amount: Decimal
 
     def __post_init__(self):
-        object.__setattr__(self, "amount", _to_decimal(self.amount))
+        object.__setattr__(self, "amount", to_amount(self.amount))
 
 
 def _payments(payments: Iterable) -> list[Payment]:
@@ -158,7 +158,7 @@ def evaluate_promise(
 
     :raises ValueError: for a negative amount, grace or tolerance.
     """
-    amount = _to_decimal(amount)
+    amount = to_amount(amount)
     if amount < 0:
         raise ValueError("a promised amount must not be negative")
     deadline = due_date + _check_grace(grace_days)
@@ -212,7 +212,7 @@ def evaluate_plan(
     grace = _check_grace(grace_days)
     tolerance = _check_tolerance(tolerance)
     schedule = sorted(
-        ((day, _to_decimal(amount)) for day, amount in instalments),
+        ((day, to_amount(amount)) for day, amount in instalments),
         key=lambda row: row[0],
     )
     if not schedule:
@@ -281,7 +281,7 @@ def split_amount(
     :raises ValueError: when ``count < 1``, ``total <= 0``, the interval is not
         positive, or the total is too small to give every instalment a cent.
     """
-    total = _to_decimal(total)
+    total = to_amount(total)
     if count < 1:
         raise ValueError("count must be at least 1")
     if total <= 0:
