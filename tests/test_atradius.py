@@ -10,15 +10,26 @@ from fakes import FakeServer, Reply
 
 from in2dmm_insurers.tools.atradius import (
     ApiBadResponse,
+    ApiError,
     AtradiusClient,
+    iso3,
     parse_decision,
 )
-from in2dmm_insurers.tools.insurer import LimitRequest
+from in2dmm_insurers.tools.insurer import (
+    Identifiers,
+    InsurerAdapter,
+    LimitRequest,
+    MonitoringEvent,
+    NotSupported,
+    OverdueLine,
+    OverdueNotice,
+)
 
 TOKEN = {
     "data": {"access_token": "tok-123", "token_type": "Bearer", "expires_in": 1800}
 }
 COVERS = "/credit-insurance/cover-management/v1/covers"
+BUYERS = "/credit-insurance/organisation-management/v1/buyers"
 
 
 @pytest.fixture
@@ -180,3 +191,228 @@ def test_requests_are_checked_before_sending():
     assert LimitRequest("7", Decimal(0), "EUR", kind="cancel").kind == "cancel"
     with pytest.raises(ValueError):
         AtradiusClient("", "x", "y", 1, "P")
+
+
+# ------------------------------------------------------------------ adapter --
+
+
+def test_adapter_capabilities_and_unsupported_functions(server):
+    atradius = client(server)
+    assert isinstance(atradius, InsurerAdapter)
+    assert atradius.capabilities == {"buyer", "limit", "rating", "monitoring"}
+    assert atradius.supports("rating") and not atradius.supports("overdue")
+    notice = OverdueNotice(
+        "7",
+        (OverdueLine("F1", None, date(2026, 1, 1), Decimal(10), Decimal(10), "EUR"),),
+    )
+    with pytest.raises(NotSupported):
+        atradius.report_overdue(notice)
+    assert atradius.monitor("7") is None  # every buyer of the policy is monitored
+    assert server.requests == []
+
+
+def test_find_buyer_by_kvk_first(server):
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    server.push(
+        Reply(
+            200,
+            {
+                "data": [
+                    {
+                        "buyerId": 11223344,
+                        "buyerName": "Bouw BV",
+                        "currentBuyerRating": 45,
+                        "currentBuyerRatingClass": "Low risk",
+                    }
+                ]
+            },
+        ),
+        path=BUYERS,
+    )
+    buyer = client(server, uid_types={"kvk": "NLCOC"}).find_buyer(
+        Identifiers(kvk="6875 0110", vat="NL001234567B01")
+    )
+    assert (buyer.id, buyer.name, buyer.match) == ("11223344", "Bouw BV", "kvk")
+    assert (buyer.rating, buyer.rating_class) == ("45", "Low risk")
+    lookups = [r for r in server.requests if r.path == BUYERS]
+    assert len(lookups) == 1  # a charged lookup: stop at the first hit
+    assert lookups[0].params == {
+        "customerId": "123456",
+        "policyId": "POL-42",
+        "country": "NLD",
+        "uid": "68750110",
+        "uidType": "NLCOC",
+    }
+    assert lookups[0].header("Authorization") == "Bearer tok-123"
+
+
+def test_find_buyer_falls_back_to_vat(server):
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    server.push(
+        Reply(404, {"errors": [{"detail": "No buyer match found"}]}), path=BUYERS
+    )
+    server.push(Reply(200, {"data": [{"buyerId": 99, "buyerName": "SA"}]}), path=BUYERS)
+    buyer = client(server).find_buyer(
+        Identifiers(kvk="68750110", vat="be 0123.456.789", country="be")
+    )
+    assert (buyer.id, buyer.match) == ("99", "vat")
+    kvk_call, vat_call = [r for r in server.requests if r.path == BUYERS]
+    assert (kvk_call.params["uid"], kvk_call.params["uidType"]) == ("68750110", "KVK")
+    assert (vat_call.params["uid"], vat_call.params["uidType"]) == (
+        "BE0123.456.789",
+        "VAT",
+    )
+    assert kvk_call.params["country"] == vat_call.params["country"] == "BEL"
+
+
+def test_find_buyer_no_match_anywhere(server):
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    server.push(
+        Reply(422, {"errors": [{"detail": "No buyer match found"}]}), path=BUYERS
+    )
+    server.push(Reply(200, {"data": []}), path=BUYERS)
+    atradius = client(server, max_retries=0)
+    assert atradius.find_buyer(Identifiers(kvk="68750110", vat="NL1B01")) is None
+    assert len([r for r in server.requests if r.path == BUYERS]) == 2
+    # another 422 is a real error
+    server.push(
+        Reply(422, {"errors": [{"detail": "Invalid uidType", "source": {}}]}),
+        path=BUYERS,
+    )
+    with pytest.raises(ApiError, match="Invalid uidType"):
+        atradius.find_buyer(Identifiers(kvk="68750110"))
+
+
+def test_find_buyer_checks_before_calling(server):
+    atradius = client(server)
+    with pytest.raises(ValueError, match="KvK or VAT"):
+        atradius.find_buyer(Identifiers(name="Bouw BV"))
+    with pytest.raises(ValueError, match="'JP' is not supported"):
+        atradius.find_buyer(Identifiers(kvk="68750110", country="JP"))
+    with pytest.raises(ValueError, match="no country"):
+        atradius.find_buyer(Identifiers(vat="NL1B01", country=""))
+    assert server.requests == []  # nothing charged
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("NL", "NLD"),
+        ("de", "DEU"),
+        ("GB", "GBR"),
+        ("CH", "CHE"),
+        ("US", "USA"),
+        ("NO", "NOR"),
+        ("EL", "GRC"),
+        ("NLD", "NLD"),
+    ],
+)
+def test_iso3(code, expected):
+    assert iso3(code) == expected
+
+
+# ------------------------------------------------------------------ ratings --
+
+
+def test_rating_parse_and_not_found(server):
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    server.push(
+        Reply(
+            200,
+            {
+                "data": {
+                    "buyerId": 7,
+                    "currentBuyerRating": 62,
+                    "currentBuyerRatingClass": "Satisfactory",
+                    "ratingDate": "2026-11-03T09:00:00Z",
+                }
+            },
+        ),
+        path=BUYERS + "/7",
+    )
+    server.push(
+        Reply(200, {"data": [{"buyerId": 8, "currentBuyerRating": "30"}]}),
+        path=BUYERS + "/8",
+    )
+    server.push(Reply(200, {"data": {"buyerId": 9}}), path=BUYERS + "/9")
+    server.push(Reply(404, {"errors": [{"detail": "Not found"}]}), path=BUYERS + "/10")
+    atradius = client(server)
+    rating = atradius.rating("7")
+    assert (rating.buyer_id, rating.scale, rating.value) == ("7", "atradius", "62")
+    assert rating.description == "Satisfactory"
+    assert rating.rated_on == date(2026, 11, 3)
+    call = server.requests[1]
+    assert call.params == {"customerId": "123456", "policyId": "POL-42"}
+    listed = atradius.rating(8)
+    assert listed.value == "30" and listed.rated_on is None
+    assert atradius.rating("9") is None  # no rating
+    assert atradius.rating("10") is None  # unknown buyer
+    with pytest.raises(ValueError):
+        atradius.rating("")
+
+
+def test_rating_bad_answer(server):
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    server.push(Reply(200, {"data": ["x"]}), path=BUYERS + "/7")
+    with pytest.raises(ApiBadResponse):
+        client(server).rating("7")
+
+
+# --------------------------------------------------------------- monitoring --
+
+MY_BUYERS = {
+    "data": [
+        {
+            "buyerId": 7,
+            "currentBuyerRating": 62,
+            "currentBuyerRatingClass": "Satisfactory",
+            "ratingDate": "2026-11-03",
+        },
+        {"buyerId": 8, "currentBuyerRating": 30, "currentBuyerRatingClass": "Weak"},
+        {"buyerId": 9},  # no rating: no event
+        {"buyerId": 10, "currentBuyerRating": 80, "ratingDate": "2026-01-02"},
+    ]
+}
+
+
+def test_events_without_since(server):
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    server.push(Reply(200, MY_BUYERS), path=BUYERS + "/my-buyers")
+    events = client(server).events()
+    assert events == [
+        MonitoringEvent(
+            event_id="7:2026-11-03",
+            buyer_id="7",
+            kind="rating",
+            event_date=date(2026, 11, 3),
+            new_value="62",
+            text="Satisfactory",
+        ),
+        MonitoringEvent(
+            event_id="8:30", buyer_id="8", kind="rating", new_value="30", text="Weak"
+        ),
+        MonitoringEvent(
+            event_id="10:2026-01-02",
+            buyer_id="10",
+            kind="rating",
+            event_date=date(2026, 1, 2),
+            new_value="80",
+        ),
+    ]
+    assert server.requests[-1].params == {"policyId": "POL-42", "customerId": "123456"}
+
+
+def test_events_since_filters_on_the_rating_date(server):
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    server.push(Reply(200, MY_BUYERS), path=BUYERS + "/my-buyers")
+    atradius = client(server)
+    events = atradius.events(date(2026, 11, 1))
+    # the buyer rated before `since` is dropped even if the server ignores the
+    # (guessed) filter; one without a date is kept
+    assert [e.event_id for e in events] == ["7:2026-11-03", "8:30"]
+    params = server.requests[-1].params
+    assert params["ratingUpdatedAfter"] == "2026-11-01"
+    assert AtradiusClient.rating_updated_after_param == "ratingUpdatedAfter"
+    server.push(Reply(200, {"meta": {}}), path=BUYERS + "/my-buyers")
+    with pytest.raises(ApiBadResponse):
+        atradius.events()
