@@ -242,6 +242,33 @@ def _filter_params(given):
     return params
 
 
+def fout_details(payload):
+    """``(code, message)`` of a KvK error body ``{"fout": [{"code",
+    "omschrijving"}]}``, or ``None`` when the body has another shape.
+
+    The first code is returned; the message joins the English explanation of
+    each documented code with the KvK's own (Dutch) text.
+    """
+    errors = payload.get("fout") if isinstance(payload, dict) else None
+    if not isinstance(errors, list) or not errors:
+        return None
+    codes = []
+    texts = []
+    for item in errors:
+        if not isinstance(item, dict):
+            continue
+        code = str(item.get("code") or "").strip()
+        text = " ".join(str(item.get("omschrijving") or "").split())
+        if code:
+            codes.append(code)
+        english = IPD_MESSAGES.get(code)
+        if english and text:
+            texts.append("%s (KvK: %s)" % (english, text))
+        elif english or text:
+            texts.append(english or text)
+    return (codes[0] if codes else None), " ".join(texts) or None
+
+
 class KvkClient(http_client.HttpClient):
     """The KvK APIs. ``environment``: ``"test"`` or ``"production"``.
 
@@ -277,24 +304,10 @@ class KvkClient(http_client.HttpClient):
 
     def _error_details(self, response, payload):
         """Read ``{"fout": [{"code": ..., "omschrijving": ...}]}``."""
-        errors = payload.get("fout") if isinstance(payload, dict) else None
-        if not isinstance(errors, list) or not errors:
+        details = fout_details(payload)
+        if details is None:
             return super()._error_details(response, payload)
-        codes = []
-        texts = []
-        for item in errors:
-            if not isinstance(item, dict):
-                continue
-            code = str(item.get("code") or "").strip()
-            text = " ".join(str(item.get("omschrijving") or "").split())
-            if code:
-                codes.append(code)
-            english = IPD_MESSAGES.get(code)
-            if english and text:
-                texts.append("%s (KvK: %s)" % (english, text))
-            elif english or text:
-                texts.append(english or text)
-        return (codes[0] if codes else None), " ".join(texts) or None
+        return details
 
     # -------------------------------------------------------------- methods --
 
