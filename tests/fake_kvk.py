@@ -13,6 +13,9 @@ Errors are scripted with :meth:`FakeKvk.push` / :meth:`FakeKvk.push_fixture`
 
     with FakeKvk() as kvk:
         client = KvkClient("key", base_url=kvk.base_url)
+
+:class:`FakeKvkOpenData` is the open-data host (``opendata.kvk.nl``): no API
+key, paths under ``/api/v1/hvds/``, an unknown KvK number answers 404.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from fakes import FakeServer, Reply
 KVK_DATA = Path(__file__).resolve().parent.parent / "data" / "kvk"
 API_KEY = "fake-kvk-key-0123456789"
 PREFIX = "/test/api"
+OPEN_DATA_PREFIX = "/api/v1/hvds/"
 
 
 def load_fixture(name):
@@ -72,31 +76,39 @@ def _route_key(path, query_pairs):
     return path, tuple(sorted(query_pairs))
 
 
-class FakeKvk(FakeServer):
+def _load_routes():
+    """(path, sorted query) -> envelope of every fixture with a ``request``."""
+    routes = {}
+    for file in sorted(KVK_DATA.glob("*.json")):
+        envelope = json.loads(file.read_text(encoding="utf-8"))
+        request = envelope.get("request") if isinstance(envelope, dict) else None
+        if not request:
+            continue
+        parts = urlsplit(request["uri"])
+        key = _route_key(parts.path, parse_qsl(parts.query))
+        if key in routes:
+            raise ValueError("two KvK fixtures for %s: %s" % (key, file.name))
+        routes[key] = envelope
+    return routes
+
+
+class _FixtureServer(FakeServer):
+    def push_fixture(self, name, times=1, path=None, **overrides):
+        envelope = load_fixture(name)
+        for _ in range(times):
+            self.push(reply_from_fixture(envelope, **overrides), path=path)
+
+
+class FakeKvk(_FixtureServer):
     def __init__(self, api_key=API_KEY):
         super().__init__()
         self.api_key = api_key
-        self.routes = {}
-        for file in sorted(KVK_DATA.glob("*.json")):
-            envelope = json.loads(file.read_text(encoding="utf-8"))
-            request = envelope.get("request") if isinstance(envelope, dict) else None
-            if not request:
-                continue
-            parts = urlsplit(request["uri"])
-            key = _route_key(parts.path, parse_qsl(parts.query))
-            if key in self.routes:
-                raise ValueError("two KvK fixtures for %s: %s" % (key, file.name))
-            self.routes[key] = envelope
+        self.routes = _load_routes()
         self._unauthorized = load_fixture("constructed_401_unauthorized")
 
     @property
     def base_url(self):
         return self.url + PREFIX
-
-    def push_fixture(self, name, times=1, path=None, **overrides):
-        envelope = load_fixture(name)
-        for _ in range(times):
-            self.push(reply_from_fixture(envelope, **overrides), path=path)
 
     def route(self, recorded):
         if recorded.header("apikey") != self.api_key:
@@ -129,4 +141,28 @@ class FakeKvk(FakeServer):
                     }
                 ]
             },
+        )
+
+
+class FakeKvkOpenData(_FixtureServer):
+    """The KvK open-data host: fixtures under ``/api/v1/hvds/``, no API key."""
+
+    def __init__(self):
+        super().__init__()
+        self.routes = {
+            key: envelope
+            for key, envelope in _load_routes().items()
+            if key[0].startswith(OPEN_DATA_PREFIX)
+        }
+
+    @property
+    def base_url(self):
+        return self.url
+
+    def route(self, recorded):
+        envelope = self.routes.get(_route_key(recorded.path, recorded.query))
+        if envelope is not None:
+            return reply_from_fixture(envelope)
+        return reply_from_fixture(
+            load_fixture("constructed_404_jaarrekeningen_kvknummer_69599084")
         )
