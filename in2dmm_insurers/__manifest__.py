@@ -12,7 +12,12 @@
     "data": [
         "security/ir.model.access.csv",
         "security/in2dmm_insurers_rules.xml",
+        "data/ir_cron.xml",
         "views/in2dmm_insurer_account_views.xml",
+        "views/in2dmm_insurer_buyer_views.xml",
+        "views/in2dmm_buyer_rating_views.xml",
+        "views/in2dmm_policy_level_views.xml",
+        "views/res_partner_views.xml",
         "views/in2dmm_insurer_limit_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",

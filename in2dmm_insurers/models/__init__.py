@@ -4,3 +4,10 @@ from . import res_config_settings
 from . import in2dmm_insurer_limit_request
 from . import in2dmm_insurer_overdue_notice
 from . import in2dmm_insurer_decision_import
+from . import in2dmm_insurer_buyer
+from . import in2dmm_buyer_rating
+from . import in2dmm_insurer_event
+from . import in2dmm_signal
+from . import in2dmm_policy_level
+from . import in2dmm_dunning_line
+from . import res_partner

@@ -1,11 +1,13 @@
 import base64
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import atradius, file_exchange
-from ..tools.insurer import LimitRequest
+from ..tools import file_exchange
+from ..tools.insurer import Decision, LimitRequest, NotSupported
+from .in2dmm_insurer_account import _is_provider_error
 
 
 class In2dmmInsurerLimitRequest(models.Model):
@@ -30,7 +32,8 @@ class In2dmmInsurerLimitRequest(models.Model):
     )
     buyer_id = fields.Char(
         string="Insurer's Buyer ID",
-        help="The insurer's number for this customer; looked up by KvK number.",
+        help="The insurer's number for this customer; looked up by KvK number, "
+        "VAT number or name and address when empty.",
     )
     kind = fields.Selection(
         [
@@ -47,6 +50,7 @@ class In2dmmInsurerLimitRequest(models.Model):
     state = fields.Selection(
         [
             ("draft", "Draft"),
+            ("sent", "Sent"),
             ("pending", "Pending at the Insurer"),
             ("decided", "Decided"),
             ("refused", "Refused"),
@@ -55,12 +59,19 @@ class In2dmmInsurerLimitRequest(models.Model):
         default="draft",
         required=True,
         tracking=True,
+        help="Sent: the insurer accepted the request for processing (a job that "
+        "in2dmm polls). Pending: an underwriter decides.",
     )
     error = fields.Text(readonly=True)
+    job_id = fields.Char(string="Insurer's Job", readonly=True, copy=False)
     cover_id = fields.Char(string="Cover ID", readonly=True, copy=False)
+    decision_code = fields.Char(readonly=True)
     decision_text = fields.Char(readonly=True)
+    conditions = fields.Text(readonly=True)
     approved_amount = fields.Monetary(readonly=True)
+    valid_from = fields.Date(readonly=True)
     valid_until = fields.Date(readonly=True)
+    decided_on = fields.Date(readonly=True)
     insured_limit_id = fields.Many2one("in2dmm.insured.limit", readonly=True)
 
     @api.depends("partner_id", "account_id", "kind")
@@ -73,31 +84,68 @@ class In2dmmInsurerLimitRequest(models.Model):
                 kinds.get(request.kind, ""),
             )
 
+    @api.constrains("kind", "amount")
+    def _check_amount(self):
+        for request in self:
+            if request.kind != "cancel" and request.amount <= 0:
+                raise UserError(
+                    self.env._("A limit request needs an amount above zero.")
+                )
+
     def action_find_buyer(self):
         for request in self:
-            number = request.partner_id.company_registry
-            if not number:
-                raise UserError(
-                    self.env._(
-                        "%(customer)s has no KvK number.",
-                        customer=request.partner_id.display_name,
-                    )
+            buyer = self.env["in2dmm.insurer.buyer"]._resolve(
+                request.account_id, request.partner_id
+            )
+            request.buyer_id = buyer.external_id
+
+    def _remember_buyer(self):
+        """A buyer id typed by hand is kept for the customer's next requests."""
+        Buyer = self.env["in2dmm.insurer.buyer"]
+        for request in self:
+            if request.buyer_id and not Buyer._resolve(
+                request.account_id, request.partner_id, lookup=False
+            ):
+                Buyer.sudo().create(
+                    {
+                        "account_id": request.account_id.id,
+                        "partner_id": request.partner_id.commercial_partner_id.id,
+                        "external_id": request.buyer_id,
+                        "match": "manual",
+                    }
                 )
-            buyer = request.account_id._adapter().find_buyer(kvk=number)
-            if not buyer:
-                raise UserError(
-                    self.env._(
-                        "The insurer does not know KvK number %(number)s.",
-                        number=number,
-                    )
-                )
-            request.buyer_id = buyer.id
+
+    def _current_cover(self):
+        """The cover in force for the customer (for increase/decrease/cancel)."""
+        self.ensure_one()
+        limit = self.env["in2dmm.insured.limit"].search(
+            [
+                ("partner_id", "=", self.partner_id.commercial_partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "active"),
+                ("source", "=", "insurer"),
+            ],
+            limit=1,
+        )
+        return limit.reference or ""
 
     def action_send(self):
         for request in self:
-            if not request.buyer_id:
-                request.action_find_buyer()
+            if request.state not in ("draft", "error"):
+                continue
+            if not request.account_id._supports("limit"):
+                raise UserError(
+                    self.env._(
+                        "%(provider)s takes no limit requests by API: export the "
+                        "request (CSV or XLSX) for the insurer and import its "
+                        "decision.",
+                        provider=request.account_id._provider_label(),
+                    )
+                )
             try:
+                if not request.buyer_id:
+                    request.action_find_buyer()
+                request._remember_buyer()
                 decision = request.account_id._adapter().request_limit(
                     LimitRequest(
                         request.buyer_id,
@@ -106,24 +154,60 @@ class In2dmmInsurerLimitRequest(models.Model):
                         kind=request.kind,
                         effect_from=fields.Date.context_today(request),
                         reference=str(request.id),
+                        cover_id=request.cover_id or request._current_cover(),
                     )
                 )
-            except (atradius.ApiError, ValueError) as exc:
-                # nothing is lost: the request stays, with the reason, for a retry
+            except UserError as exc:
                 request.write({"state": "error", "error": str(exc)})
                 continue
+            except Exception as exc:
+                if not _is_provider_error(exc):
+                    raise
+                # nothing is lost: the request stays, with the reason, for a retry
+                request.write(
+                    {
+                        "state": "error",
+                        "error": request.account_id._call_error(exc),
+                    }
+                )
+                continue
             request.write(
-                {"cover_id": decision.cover_id, "error": False, "state": "pending"}
+                {
+                    "cover_id": decision.cover_id or request.cover_id,
+                    "job_id": decision.job_id,
+                    "error": False,
+                    "state": "sent" if decision.state == "pending" else "pending",
+                }
             )
             request._apply(decision)
+
+    def _decision_values(self, decision):
+        return {
+            "decision_code": decision.code,
+            "decision_text": decision.text,
+            "conditions": "\n".join(
+                "%s %s" % (c.code, c.description) for c in decision.conditions
+            )
+            or False,
+            "decided_on": decision.decided_on or fields.Date.context_today(self),
+        }
 
     def _apply(self, decision):
         """Take over a decision; a decided cover becomes the insured limit."""
         self.ensure_one()
-        if decision.state == "referred":
+        if decision.cover_id and decision.cover_id != self.cover_id:
+            self.cover_id = decision.cover_id
+        if decision.state == "pending":
             return
+        if decision.state == "referred":
+            if self.state == "sent":
+                self.state = "pending"
+            return
+        values = self._decision_values(decision)
         if decision.state in ("refused", "withdrawn"):
-            self.write({"state": "refused", "decision_text": decision.text})
+            self.write({"state": "refused", **values})
+            if self.kind == "cancel" or decision.state == "withdrawn":
+                self._end_insured_limit()
             return
         if decision.approved_amount is None:
             return  # decided, amount to follow from the decisions list
@@ -133,7 +217,7 @@ class In2dmmInsurerLimitRequest(models.Model):
                 "company_id": self.company_id.id,
                 "amount": float(decision.approved_amount),
                 "source": "insurer",
-                "reference": decision.cover_id,
+                "reference": decision.cover_id or self.cover_id,
                 "valid_from": decision.valid_from or fields.Date.context_today(self),
                 "valid_until": decision.valid_until,
                 "note": decision.text,
@@ -143,32 +227,124 @@ class In2dmmInsurerLimitRequest(models.Model):
             {
                 "state": "decided",
                 "approved_amount": float(decision.approved_amount),
-                "decision_text": decision.text,
+                "valid_from": limit.valid_from,
                 "valid_until": decision.valid_until,
                 "insured_limit_id": limit.id,
+                **values,
             }
         )
 
+    def _end_insured_limit(self):
+        limits = self.env["in2dmm.insured.limit"].search(
+            [
+                ("partner_id", "=", self.partner_id.commercial_partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "active"),
+            ]
+        )
+        if limits:
+            limits.action_withdraw()
+
     @api.model
     def _cron_poll(self):
-        """Fetch the decisions of pending requests, per insurer account."""
-        pending = self.search([("state", "=", "pending")])
-        for account, requests in pending.grouped("account_id").items():
-            since = min(r.create_date.date() for r in requests)
+        """Follow requests at the insurers: jobs of sent requests, decisions of
+        pending ones, and the insurer's own changes on known covers."""
+        open_requests = self.search([("state", "in", ("sent", "pending"))])
+        # accounts with covers in force are asked too: the insurer may have
+        # reduced or withdrawn one on its own
+        insured_companies = (
+            self.env["in2dmm.insured.limit"]
+            .search([("source", "=", "insurer"), ("state", "=", "active")])
+            .company_id
+        )
+        accounts = open_requests.account_id | self.env["in2dmm.insurer.account"].search(
+            [
+                ("provider", "in", ("atradius", "allianz_trade")),
+                ("company_id", "in", insured_companies.ids),
+            ]
+        )
+        for account in accounts:
+            requests = open_requests.filtered(lambda r, a=account: r.account_id == a)
+            account = account.sudo()
             try:
-                decisions = account._adapter().decisions(since)
-            except (atradius.ApiError, UserError) as exc:
+                adapter = account._adapter()
+                for request in requests.filtered("job_id"):
+                    if request.state != "sent":
+                        continue
+                    decision = adapter.poll(
+                        Decision(
+                            request.cover_id or "",
+                            request.buyer_id or "",
+                            "pending",
+                            job_id=request.job_id,
+                        )
+                    )
+                    request._apply(decision)
+                today = fields.Date.context_today(self)
+                since = min(
+                    [r.create_date.date() for r in requests]
+                    + [account.decisions_checked_on or today - timedelta(days=30)]
+                )
+                try:
+                    decisions = adapter.decisions(since)
+                except NotSupported:
+                    continue
+                account.decisions_checked_on = today
+            except UserError as exc:
                 account.message_post(body=str(exc))
                 continue
-            by_cover = {d.cover_id: d for d in decisions}
-            for request in requests:
-                decision = by_cover.get(request.cover_id)
+            except Exception as exc:
+                if not _is_provider_error(exc):
+                    raise
+                account.message_post(body=account._call_error(exc))
+                continue
+            by_cover = {d.cover_id: d for d in decisions if d.cover_id}
+            for request in requests.filtered(lambda r: r.state == "pending"):
+                decision = by_cover.pop(request.cover_id, None)
                 if decision:
                     request._apply(decision)
+            self._sync_insurer_decisions(account, by_cover.values())
 
-    def action_export_csv(self):
-        """The requests as a CSV file for an insurer without an API."""
-        rows = [
+    @api.model
+    def _sync_insurer_decisions(self, account, decisions):
+        """Decisions the insurer took on its own (a reduction, a withdrawal)
+        update the insured limit of the customer whose cover they concern."""
+        Limit = self.env["in2dmm.insured.limit"]
+        for decision in decisions:
+            limit = Limit.search(
+                [
+                    ("company_id", "=", account.company_id.id),
+                    ("reference", "=", decision.cover_id),
+                    ("source", "=", "insurer"),
+                    ("state", "=", "active"),
+                ],
+                limit=1,
+            )
+            if not limit:
+                continue
+            if decision.state in ("withdrawn", "refused"):
+                limit.action_withdraw()
+            elif (
+                decision.state == "decided"
+                and decision.approved_amount is not None
+                and float(decision.approved_amount) != limit.amount
+            ):
+                Limit.create(
+                    {
+                        "partner_id": limit.partner_id.id,
+                        "company_id": limit.company_id.id,
+                        "amount": float(decision.approved_amount),
+                        "source": "insurer",
+                        "reference": decision.cover_id,
+                        "valid_from": decision.valid_from
+                        or fields.Date.context_today(self),
+                        "valid_until": decision.valid_until,
+                        "note": decision.text,
+                    }
+                )
+
+    def _export_rows(self):
+        return [
             {
                 "reference": request.id,
                 "customer": request.partner_id.name,
@@ -181,12 +357,10 @@ class In2dmmInsurerLimitRequest(models.Model):
             }
             for request in self
         ]
+
+    def _export(self, data, filename, mimetype):
         attachment = self.env["ir.attachment"].create(
-            {
-                "name": "limit-requests.csv",
-                "datas": base64.b64encode(file_exchange.requests_csv(rows)),
-                "mimetype": "text/csv",
-            }
+            {"name": filename, "datas": base64.b64encode(data), "mimetype": mimetype}
         )
         self.filtered(lambda r: r.state in ("draft", "error")).write(
             {"state": "pending", "error": False}
@@ -196,3 +370,19 @@ class In2dmmInsurerLimitRequest(models.Model):
             "url": "/web/content/%s?download=true" % attachment.id,
             "target": "self",
         }
+
+    def action_export_csv(self):
+        """The requests as a CSV file for an insurer without an API."""
+        return self._export(
+            file_exchange.requests_csv(self._export_rows()),
+            "limit-requests.csv",
+            "text/csv",
+        )
+
+    def action_export_xlsx(self):
+        """The requests as an XLSX file for an insurer without an API."""
+        return self._export(
+            file_exchange.requests_xlsx(self._export_rows()),
+            "limit-requests.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
