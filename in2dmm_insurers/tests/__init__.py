@@ -1,2 +1,3 @@
 from . import test_limit_request
 from . import test_overdue_notice
+from . import test_providers

@@ -124,9 +124,12 @@ class TestLimitRequest(TransactionCase):
         self.assertFalse(request.error)
 
     def test_unsupported_provider_says_so(self):
-        self.account.provider = "creditsafe"
-        with self.assertRaisesRegex(Exception, "no API connection"):
-            self._request().action_send()
+        request = self._request()
+        for provider in ("creditsafe", "kredietbewaking_bouw"):
+            self.account.provider = provider
+            with self.assertRaisesRegex(UserError, "takes no limit requests by API"):
+                request.action_send()
+            self.assertEqual(request.state, "draft")
 
     def test_file_exchange_round_trip(self):
         self.account.provider = "kredietbewaking_bouw"
