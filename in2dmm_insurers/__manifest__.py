@@ -22,5 +22,6 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/in2dmm_insurers_demo.xml"],
     "installable": True,
 }

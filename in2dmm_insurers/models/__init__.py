@@ -11,3 +11,4 @@ from . import in2dmm_signal
 from . import in2dmm_policy_level
 from . import in2dmm_dunning_line
 from . import res_partner
+from . import in2dmm_insurers_demo

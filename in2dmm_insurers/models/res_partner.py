@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 
 class ResPartner(models.Model):
@@ -45,7 +46,7 @@ class ResPartner(models.Model):
                     "%(value)s at %(provider)s on %(date)s",
                     value=rating.value,
                     provider=rating.account_id.name,
-                    date=fields.Date.to_string(rating.rated_on),
+                    date=format_date(self.env, rating.rated_on),
                 )
                 if rating
                 else False
