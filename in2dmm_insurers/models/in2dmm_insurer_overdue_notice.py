@@ -270,8 +270,12 @@ class In2dmmInsurerOverdueNotice(models.Model):
         ``warn_days`` of the reporting deadline (one open notice per customer),
         then send them through the insurer's API or e-mail them as a file."""
         today = fields.Date.context_today(self)
-        accounts = self.env["in2dmm.insurer.account"].search(
-            [("reporting_deadline_days", ">", 0)]
+        # the company's credit insurer (Settings) is the one whose policy covers
+        # the insured limits, and so the one to report to
+        accounts = (
+            self.env["res.company"]
+            .search([("in2dmm_insurer_account_id", "!=", False)])
+            .in2dmm_insurer_account_id.filtered(lambda a: a.reporting_deadline_days > 0)
         )
         for account in accounts:
             company = account.company_id

@@ -20,6 +20,7 @@ class TestOverdueNotice(In2dmmCreditCommon):
                 "company_id": cls.company.id,
             }
         )
+        cls.company.in2dmm_insurer_account_id = cls.account
         cls.env["in2dmm.insured.limit"].create(
             {
                 "partner_id": cls.customer.id,

@@ -427,6 +427,10 @@ class TestProviders(In2dmmCreditCommon):
         self._invoice(self.customer, 700, 28)
         Notice = self.env["in2dmm.insurer.overdue.notice"]
         Notice._cron_prepare()
+        # only the company's credit insurer (Settings) gets notices
+        self.assertFalse(Notice.search([("account_id", "=", kbb.id)]))
+        self.company.in2dmm_insurer_account_id = kbb
+        Notice._cron_prepare()
         notice = Notice.search([("account_id", "=", kbb.id)])
         self.assertEqual((notice.state, notice.reported_by), ("reported", "file"))
         mail = self.env["mail.mail"].search(
