@@ -18,6 +18,7 @@
         "views/in2dmm_buyer_rating_views.xml",
         "views/in2dmm_policy_level_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
         "views/in2dmm_insurer_limit_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",

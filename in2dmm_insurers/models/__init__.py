@@ -12,3 +12,4 @@ from . import in2dmm_policy_level
 from . import in2dmm_dunning_line
 from . import res_partner
 from . import in2dmm_insurers_demo
+from . import sale_order
