@@ -325,15 +325,22 @@ class In2dmmInsurerAccount(models.Model):
         for buyer in due:
             try:
                 self._fetch_rating(buyer.partner_id, source="job")
-            except (insurer.NotSupported, UserError) as exc:
-                self.message_post(body=self._call_error(exc))
-                break
+            except UserError as exc:
+                # this customer only (e.g. set up wrongly): note it, go on
+                self.message_post(
+                    body=self.env._(
+                        "No rating for %(customer)s: %(error)s",
+                        customer=buyer.partner_id.display_name,
+                        error=exc,
+                    )
+                )
             except Exception as exc:  # noqa: BLE001 - provider errors of any kind
                 if not _is_provider_error(exc):
                     raise
                 self.message_post(body=self._call_error(exc))
                 break  # the provider is in trouble: try again on the next run
-            done += 1
+            else:
+                done += 1
         return done
 
     @api.model

@@ -296,6 +296,25 @@ class TestProviders(In2dmmCreditCommon):
             1,
         )
 
+    def test_rating_job_stops_politely_when_the_provider_fails(self):
+        buyer = self.env["in2dmm.insurer.buyer"].create(
+            {
+                "account_id": self.creditsafe.id,
+                "partner_id": self.customer.id,
+                "external_id": "NL-X-68750110",
+            }
+        )
+        self.fake.route(
+            "GET", "/companies/NL-X-68750110", (503, {"message": "maintenance"})
+        )
+        self.env["in2dmm.insurer.account"]._cron_refresh_ratings()
+        self.assertFalse(buyer.rating_checked_on)
+        self.assertFalse(self.customer.in2dmm_rating_id)
+        message = self.creditsafe.message_ids[:1]
+        self.assertIn("Creditsafe", message.body)
+        self.assertIn("maintenance", message.body)
+        self.assertNotIn("cs-password", message.body)
+
     def test_monitoring_events_become_ratings_and_signals_once(self):
         self.fake.route("GET", "/companies", (200, cs_company()))
         self.fake.route("POST", "/monitoring/portfolios", (201, {"portfolioId": 77}))
