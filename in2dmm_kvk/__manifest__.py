@@ -1,7 +1,7 @@
 {
     "name": "in2dmm KvK",
     "summary": "Kamer van Koophandel: search, fetch and validate Dutch company data",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/in2dmm/in2dmm",
     "author": "in2dmm",
@@ -11,8 +11,10 @@
     "data": [
         "security/in2dmm_kvk_security.xml",
         "security/ir.model.access.csv",
+        "security/in2dmm_kvk_rules.xml",
         "data/ir_cron_data.xml",
         "views/in2dmm_kvk_search_views.xml",
+        "views/in2dmm_kvk_annual_account_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",

@@ -54,6 +54,35 @@ class ResPartner(models.Model):
         "(non-mailing indicator).",
     )
     in2dmm_kvk_checked_on = fields.Datetime(string="Last KvK Check", copy=False)
+    in2dmm_kvk_annual_account_ids = fields.One2many(
+        "in2dmm.kvk.annual.account", "partner_id", string="Annual Accounts"
+    )
+    in2dmm_kvk_annual_account_count = fields.Integer(
+        string="Annual Accounts Count",
+        compute="_compute_in2dmm_kvk_annual_account_count",
+    )
+    in2dmm_kvk_annual_queued_at = fields.Datetime(
+        string="Annual Accounts Requested On",
+        copy=False,
+        readonly=True,
+        help="Set while the company waits for the KvK open data, which answers "
+        "one request per minute.",
+    )
+    in2dmm_kvk_annual_checked_on = fields.Datetime(
+        string="Annual Accounts Checked On", copy=False, readonly=True
+    )
+
+    def _compute_in2dmm_kvk_annual_account_count(self):
+        accounts = self.env["in2dmm.kvk.annual.account"]
+        counts = {}
+        if self.ids and accounts.has_access("read"):
+            counts = dict(
+                accounts._read_group(
+                    [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+                )
+            )
+        for partner in self:
+            partner.in2dmm_kvk_annual_account_count = counts.get(partner, 0)
 
     # ------------------------------------------------------------------
     # Validation
@@ -169,6 +198,27 @@ class ResPartner(models.Model):
             "target": "new",
             "name": self.env._("KvK Number Check"),
         }
+
+    def action_in2dmm_kvk_annual_accounts(self):
+        """Fetch the annual accounts from the KvK open data (or queue the
+        request) and open the list."""
+        self.ensure_one()
+        partner = self if self.company_registry else self.commercial_partner_id
+        return self.env["in2dmm.kvk.annual.account"]._request_list(partner)
+
+    def action_in2dmm_kvk_open_annual_accounts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "in2dmm_kvk.in2dmm_kvk_annual_account_action"
+        )
+        action.update(
+            name=self.env._(
+                "Annual Accounts of %(partner)s", partner=self.display_name
+            ),
+            domain=[("partner_id", "=", self.id)],
+            context={"default_partner_id": self.id},
+        )
+        return action
 
     # ------------------------------------------------------------------
     # Keeping data current
