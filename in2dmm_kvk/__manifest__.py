@@ -19,5 +19,6 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/in2dmm_kvk_demo.xml"],
     "installable": True,
 }
