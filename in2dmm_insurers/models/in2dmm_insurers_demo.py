@@ -36,7 +36,10 @@ class In2dmmInsurersDemo(models.AbstractModel):
         env = (
             self.with_company(company)
             .with_context(
-                allowed_company_ids=[company.id], tracking_disable=True, lang="en_US"
+                allowed_company_ids=[company.id],
+                tracking_disable=True,
+                # signals and chatter are written in the demo user's language
+                lang=self.env.ref("base.user_admin").lang,
             )
             .env
         )
