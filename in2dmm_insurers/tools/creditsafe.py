@@ -49,16 +49,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
 from .insurer import Buyer, Identifiers, InsurerAdapter, MonitoringEvent, Rating
-
-# the shared HTTP base, as in in2dmm_kvk.tools.kvk_client (same module object
-# inside Odoo, no Odoo import in the pytest tier)
-if __name__.startswith("odoo.addons."):
-    from odoo.addons.in2dmm_credit.tools import http_client
-else:
-    try:
-        from in2dmm_credit.tools import http_client
-    except ImportError:
-        from odoo.addons.in2dmm_credit.tools import http_client
+from .shared_http import http_client
 
 ApiError = http_client.ApiError
 ApiBadResponse = http_client.ApiBadResponse
