@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from fakes import FakeServer, Reply
 
+from in2dmm_credit.tools.http_client import ApiTimeout
 from in2dmm_insurers.tools.atradius import (
     ApiBadResponse,
     ApiError,
@@ -416,3 +417,64 @@ def test_events_since_filters_on_the_rating_date(server):
     server.push(Reply(200, {"meta": {}}), path=BUYERS + "/my-buyers")
     with pytest.raises(ApiBadResponse):
         atradius.events()
+
+
+def test_not_json_is_a_bad_response(server):
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    server.push(Reply(200, raw="<html>proxy error</html>{"), path=COVERS + "/decisions")
+    with pytest.raises(ApiBadResponse):
+        client(server).decisions()
+
+
+def test_429_then_answer_and_a_post_retried_only_when_not_processed(server):
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    server.push(
+        Reply(
+            429,
+            {"errors": [{"detail": "Too many requests"}]},
+            headers={"Retry-After": "0"},
+        ),
+        path=COVERS,
+    )
+    server.push(Reply(201, {"data": [{"coverId": 5, "response": "ok"}]}), path=COVERS)
+    decision = client(server).request_limit(LimitRequest("7", Decimal(1000), "EUR"))
+    assert decision.cover_id == "5"
+    assert [r.method for r in server.requests if r.path == COVERS] == ["POST", "POST"]
+
+
+def test_server_errors_until_retries_run_out(server):
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    for _ in range(3):
+        server.push(
+            Reply(503, {"errors": [{"detail": "maintenance"}]}), path=BUYERS + "/7"
+        )
+    with pytest.raises(ApiError) as info:
+        client(server, max_retries=2).rating("7")
+    assert info.value.status == 503 and info.value.retryable
+    assert len([r for r in server.requests if r.path == BUYERS + "/7"]) == 3
+    # a 502 on a POST may have been processed: never sent twice
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    server.push(Reply(502, {"errors": [{"detail": "bad gateway"}]}), path=COVERS)
+    with pytest.raises(ApiError):
+        client(server, max_retries=2).request_limit(
+            LimitRequest("7", Decimal(1000), "EUR")
+        )
+    assert len([r for r in server.requests if r.path == COVERS]) == 1
+
+
+def test_a_slow_answer_times_out(server):
+    server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
+    server.push(Reply(200, {"data": []}, delay=2.0), path=COVERS + "/decisions")
+    slow = AtradiusClient(
+        "client-1",
+        "s3cret",
+        "app-key-9",
+        123456,
+        "POL-42",
+        base_url=server.url,
+        sleep=lambda s: None,
+        timeout=(1.0, 0.3),
+        max_retries=0,
+    )
+    with pytest.raises(ApiTimeout):
+        slow.decisions()
