@@ -506,6 +506,17 @@ class TestProviders(In2dmmCreditCommon):
             }
         )
         self.assertEqual(partner.in2dmm_rating_id.value, "C")
+        # what the customer form and the ratings list read for a salesperson
+        self.assertIn("C at Creditsafe", partner.in2dmm_rating_text)
+        rows = (
+            self.env["in2dmm.buyer.rating"]
+            .with_user(self.salesperson)
+            .web_search_read(
+                [("partner_id", "=", self.customer.id)],
+                {"value": {}, "account_id": {"fields": {"display_name": {}}}},
+            )
+        )
+        self.assertEqual(rows["records"][0]["value"], "C")
         account = self.creditsafe.with_user(self.collector)
         with self.assertRaises(AccessError):
             account.read(["api_secret"])
