@@ -25,6 +25,7 @@ ADAPTERS = {
     "atradius": AtradiusClient,
     "creditsafe": CreditsafeClient,
 }
+ADAPTER_CACHE = "in2dmm_insurers.adapter"
 RATING_SCALE_OF = {
     "allianz_trade": "allianz_grade",
     "atradius": "atradius",
@@ -199,10 +200,28 @@ class In2dmmInsurerAccount(models.Model):
                 )
             )
 
+    def write(self, vals):
+        result = super().write(vals)
+        # credentials, address or provider may have changed: new clients
+        for account in self:
+            self.env.cr.cache.pop((ADAPTER_CACHE, account.id), None)
+        return result
+
     def _adapter(self):
-        """The API client of this account (managers, controllers and jobs)."""
+        """The API client of this account (managers, controllers and jobs).
+
+        One client per account and transaction: its session and bearer token
+        serve every call of a job or a button, instead of a new token per
+        customer."""
         self.ensure_one()
         self._check_paid_call_access()
+        key = (ADAPTER_CACHE, self.id)
+        cache = self.env.cr.cache
+        if key not in cache:
+            cache[key] = self._new_adapter()
+        return cache[key]
+
+    def _new_adapter(self):
         account = self.sudo()
         cls = adapter_class(account.provider)
         if not cls:
@@ -314,13 +333,17 @@ class In2dmmInsurerAccount(models.Model):
             not force and self.rating_refresh_days <= 0
         ):
             return 0
-        cutoff = fields.Datetime.now() - timedelta(days=self.rating_refresh_days)
-        buyers = self.env["in2dmm.insurer.buyer"].search(
-            [("account_id", "=", self.id)], order="rating_checked_on asc, id"
+        domain = [("account_id", "=", self.id)]
+        if not force:
+            cutoff = fields.Datetime.now() - timedelta(days=self.rating_refresh_days)
+            domain += [
+                "|",
+                ("rating_checked_on", "=", False),
+                ("rating_checked_on", "<", cutoff),
+            ]
+        due = self.env["in2dmm.insurer.buyer"].search(
+            domain, order="rating_checked_on asc nulls first, id", limit=batch
         )
-        due = buyers.filtered(
-            lambda b: force or not b.rating_checked_on or b.rating_checked_on < cutoff
-        )[:batch]
         done = 0
         for buyer in due:
             try:
