@@ -1,9 +1,10 @@
-import base64
 from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.in2dmm_credit.models.download import XLSX, download_action
 
 from ..tools import file_exchange
 from ..tools.insurer import Decision, LimitRequest, NotSupported
@@ -212,16 +213,9 @@ class In2dmmInsurerLimitRequest(models.Model):
         if decision.approved_amount is None:
             return  # decided, amount to follow from the decisions list
         limit = self.env["in2dmm.insured.limit"].create(
-            {
-                "partner_id": self.partner_id.id,
-                "company_id": self.company_id.id,
-                "amount": float(decision.approved_amount),
-                "source": "insurer",
-                "reference": decision.cover_id or self.cover_id,
-                "valid_from": decision.valid_from or fields.Date.context_today(self),
-                "valid_until": decision.valid_until,
-                "note": decision.text,
-            }
+            self._insured_limit_vals(
+                decision, self.partner_id, self.company_id, self.cover_id
+            )
         )
         self.write(
             {
@@ -233,6 +227,20 @@ class In2dmmInsurerLimitRequest(models.Model):
                 **values,
             }
         )
+
+    @api.model
+    def _insured_limit_vals(self, decision, partner, company, cover_id=""):
+        """The insured limit a decided cover becomes."""
+        return {
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "amount": float(decision.approved_amount),
+            "source": "insurer",
+            "reference": decision.cover_id or cover_id,
+            "valid_from": decision.valid_from or fields.Date.context_today(self),
+            "valid_until": decision.valid_until,
+            "note": decision.text,
+        }
 
     def _end_insured_limit(self):
         limits = self.env["in2dmm.insured.limit"].search(
@@ -310,16 +318,22 @@ class In2dmmInsurerLimitRequest(models.Model):
         """Decisions the insurer took on its own (a reduction, a withdrawal)
         update the insured limit of the customer whose cover they concern."""
         Limit = self.env["in2dmm.insured.limit"]
-        for decision in decisions:
-            limit = Limit.search(
+        decisions = [d for d in decisions if d.cover_id]
+        if not decisions:
+            return
+        limits = {
+            limit.reference: limit
+            for limit in Limit.search(
                 [
                     ("company_id", "=", account.company_id.id),
-                    ("reference", "=", decision.cover_id),
+                    ("reference", "in", [d.cover_id for d in decisions]),
                     ("source", "=", "insurer"),
                     ("state", "=", "active"),
-                ],
-                limit=1,
+                ]
             )
+        }
+        for decision in decisions:
+            limit = limits.get(decision.cover_id)
             if not limit:
                 continue
             if decision.state in ("withdrawn", "refused"):
@@ -330,17 +344,9 @@ class In2dmmInsurerLimitRequest(models.Model):
                 and float(decision.approved_amount) != limit.amount
             ):
                 Limit.create(
-                    {
-                        "partner_id": limit.partner_id.id,
-                        "company_id": limit.company_id.id,
-                        "amount": float(decision.approved_amount),
-                        "source": "insurer",
-                        "reference": decision.cover_id,
-                        "valid_from": decision.valid_from
-                        or fields.Date.context_today(self),
-                        "valid_until": decision.valid_until,
-                        "note": decision.text,
-                    }
+                    self._insured_limit_vals(
+                        decision, limit.partner_id, limit.company_id
+                    )
                 )
 
     def _export_rows(self):
@@ -359,17 +365,10 @@ class In2dmmInsurerLimitRequest(models.Model):
         ]
 
     def _export(self, data, filename, mimetype):
-        attachment = self.env["ir.attachment"].create(
-            {"name": filename, "datas": base64.b64encode(data), "mimetype": mimetype}
-        )
         self.filtered(lambda r: r.state in ("draft", "error")).write(
             {"state": "pending", "error": False}
         )
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/web/content/%s?download=true" % attachment.id,
-            "target": "self",
-        }
+        return download_action(self.env, filename, data, mimetype)
 
     def action_export_csv(self):
         """The requests as a CSV file for an insurer without an API."""
@@ -384,5 +383,5 @@ class In2dmmInsurerLimitRequest(models.Model):
         return self._export(
             file_exchange.requests_xlsx(self._export_rows()),
             "limit-requests.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            XLSX,
         )
