@@ -35,14 +35,11 @@ class In2dmmDunningLine(models.Model):
         if not insured or not moves:
             return False
         Notice = self.env["in2dmm.insurer.overdue.notice"].sudo()
-        open_notice = Notice.search(
-            [
-                ("account_id", "=", account.id),
-                ("partner_id", "=", partner.id),
-                ("state", "=", "to_report"),
-            ],
-            limit=1,
-        )
+        open_notice = Notice._open_notices(account, partner)[:1]
         return Notice._prepare_for(
-            account, partner, moves | open_notice.move_ids, origin="dunning"
+            account,
+            partner,
+            moves | open_notice.move_ids,
+            origin="dunning",
+            notice=open_notice,
         )

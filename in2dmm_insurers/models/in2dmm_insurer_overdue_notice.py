@@ -7,11 +7,11 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.in2dmm_credit.models.download import XLSX, url_action
+
 from ..tools import file_exchange
 from ..tools.insurer import OverdueLine, OverdueNotice
 from .in2dmm_insurer_account import _is_provider_error
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class In2dmmInsurerOverdueNotice(models.Model):
@@ -190,25 +190,19 @@ class In2dmmInsurerOverdueNotice(models.Model):
             {"name": name, "datas": base64.b64encode(data), "mimetype": mimetype}
         )
 
-    def _download(self, attachment):
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/web/content/%s?download=true" % attachment.id,
-            "target": "self",
-        }
-
     def action_export_csv(self):
-        return self._download(self._export_attachment("csv"))
+        return url_action(self._export_attachment("csv"))
 
     def action_export_xlsx(self):
-        return self._download(self._export_attachment("xlsx"))
+        return url_action(self._export_attachment("xlsx"))
 
     # ---------------------------------------------------------- preparing --
 
     @api.model
-    def _prepare_for(self, account, partner, invoices, origin="job"):
+    def _prepare_for(self, account, partner, invoices, origin="job", notice=None):
         """The open notice of ``partner`` at ``account`` with ``invoices``
-        (created with a to-do for the collector when there is none)."""
+        (created with a to-do for the collector when there is none).
+        ``notice``: the open notice when the caller looked it up already."""
         partner = partner.commercial_partner_id
         oldest = min(invoices.mapped("invoice_date_due"))
         values = {
@@ -218,14 +212,8 @@ class In2dmmInsurerOverdueNotice(models.Model):
             "reporting_deadline": oldest
             + timedelta(days=account.reporting_deadline_days or 0),
         }
-        notice = self.search(
-            [
-                ("account_id", "=", account.id),
-                ("partner_id", "=", partner.id),
-                ("state", "=", "to_report"),
-            ],
-            limit=1,
-        )
+        if notice is None:
+            notice = self._open_notices(account, partner)
         if notice:
             notice.write(values)
             return notice
@@ -250,6 +238,16 @@ class In2dmmInsurerOverdueNotice(models.Model):
             ),
         )
         return notice
+
+    @api.model
+    def _open_notices(self, account, partners):
+        return self.search(
+            [
+                ("account_id", "=", account.id),
+                ("partner_id", "in", partners.ids),
+                ("state", "=", "to_report"),
+            ]
+        )
 
     @api.model
     def _overdue_invoices(self, company, partners, latest_due):
@@ -291,8 +289,18 @@ class In2dmmInsurerOverdueNotice(models.Model):
                     - timedelta(days=account.reporting_deadline_days)
                 )
                 moves = self._overdue_invoices(company, insured, latest_due)
-                for partner, invoices in moves.grouped("commercial_partner_id").items():
-                    self._prepare_for(account, partner, invoices, origin="job")
+                by_partner = moves.grouped("commercial_partner_id")
+                open_notices = self._open_notices(
+                    account, self.env["res.partner"].concat(*by_partner)
+                ).grouped("partner_id")
+                for partner, invoices in by_partner.items():
+                    self._prepare_for(
+                        account,
+                        partner,
+                        invoices,
+                        origin="job",
+                        notice=open_notices.get(partner, self.browse()),
+                    )
             account_notices = self.search(
                 [("account_id", "=", account.id), ("state", "=", "to_report")]
             )
