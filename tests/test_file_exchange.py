@@ -17,7 +17,6 @@ from in2dmm_insurers.tools.file_exchange import (
     notices_csv,
     notices_xlsx,
     parse_decisions,
-    parse_decisions_csv,
     requests_csv,
     requests_xlsx,
 )
@@ -57,7 +56,7 @@ def test_notices_out():
 
 
 def test_decisions_in_dutch_and_english_comma_or_semicolon():
-    lines = parse_decisions_csv(
+    lines = parse_decisions(
         "\ufeffreference;decision;amount;currency;valid_until\n"
         "12;Goedgekeurd;20000,00;EUR;2027-06-30\n"
         "13;refused;;;\n".encode()
@@ -69,7 +68,7 @@ def test_decisions_in_dutch_and_english_comma_or_semicolon():
     assert (
         lines[1].decision.state == "refused" and lines[1].decision.approved_amount == 0
     )
-    comma = parse_decisions_csv("reference,decision,amount\n7,approved,500\n")
+    comma = parse_decisions("reference,decision,amount\n7,approved,500\n")
     assert comma[0].decision.approved_amount == Decimal(500)
 
 
@@ -89,12 +88,12 @@ def test_decisions_in_dutch_and_english_comma_or_semicolon():
 )
 def test_bad_decision_files_name_the_problem(text, message):
     with pytest.raises(FileExchangeError, match=message):
-        parse_decisions_csv(text)
+        parse_decisions(text)
 
 
 def test_not_utf8():
     with pytest.raises(FileExchangeError):
-        parse_decisions_csv(b"\xff\xfe\x00r")
+        parse_decisions(b"\xff\xfe\x00r")
 
 
 # --------------------------------------------------------------------- XLSX --
@@ -292,8 +291,6 @@ def test_decisions_from_xlsx():
     assert lines[2].decision.valid_until == date(2027, 1, 31)
     assert lines[3].decision.approved_amount == Decimal("100.00")  # to cents
     assert lines[3].decision.valid_until == date(2026, 1, 1)  # serial with time
-    # the module's former name reads XLSX as well (the import wizard uses it)
-    assert parse_decisions_csv(data) == lines
 
 
 def test_decisions_from_xlsx_inline_strings_and_1904_dates():

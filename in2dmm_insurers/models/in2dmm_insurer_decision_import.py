@@ -21,7 +21,7 @@ class In2dmmInsurerDecisionImport(models.TransientModel):
     def action_import(self):
         self.ensure_one()
         try:
-            lines = file_exchange.parse_decisions_csv(base64.b64decode(self.file))
+            lines = file_exchange.parse_decisions(base64.b64decode(self.file))
         except file_exchange.FileExchangeError as exc:
             raise UserError(
                 self.env._("The decisions file cannot be read: %(error)s", error=exc)

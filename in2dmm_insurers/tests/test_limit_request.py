@@ -1,7 +1,11 @@
 import base64
+import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 from unittest.mock import patch
+
+import xlsxwriter
 
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
@@ -168,3 +172,37 @@ class TestLimitRequest(TransactionCase):
         good.action_import()
         self.assertEqual(request.state, "decided")
         self.assertEqual(request.insured_limit_id.amount, 25000)
+
+    def test_xlsx_out_and_decisions_in_from_xlsx(self):
+        self.account.provider = "kredietbewaking_bouw"
+        request = self._request(40000)
+        action = request.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/web/content/")[1].split("?")[0])
+        )
+        self.assertEqual(attachment.name, "limit-requests.xlsx")
+        with zipfile.ZipFile(io.BytesIO(attachment.raw)) as book:
+            sheet = book.read("xl/worksheets/sheet1.xml").decode()
+            strings = book.read("xl/sharedStrings.xml").decode()
+        self.assertIn("<v>40000</v>", sheet)  # a number, not text
+        self.assertIn("68750110", strings)
+        self.assertEqual(request.state, "pending")
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer)
+        sheet = book.add_worksheet()
+        for col, value in enumerate(
+            ["reference", "decision", "amount", "currency", "valid_until"]
+        ):
+            sheet.write(0, col, value)
+        for col, value in enumerate([request.id, "approved", 35000, "EUR"]):
+            sheet.write(1, col, value)
+        book.close()
+        self.env["in2dmm.insurer.decision.import"].create(
+            {
+                "account_id": self.account.id,
+                "file": base64.b64encode(buffer.getvalue()),
+                "filename": "besluiten.xlsx",
+            }
+        ).action_import()
+        self.assertEqual(request.state, "decided")
+        self.assertEqual(request.insured_limit_id.amount, 35000)

@@ -458,6 +458,13 @@ class TestProviders(In2dmmCreditCommon):
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.attachment_ids.name, "overdue-notices.xlsx")
         self.assertTrue(mail.attachment_ids.raw.startswith(b"PK"))
+        action = notice.action_export_csv()
+        exported = self.env["ir.attachment"].browse(
+            int(action["url"].split("/web/content/")[1].split("?")[0])
+        )
+        text = exported.raw.decode("utf-8-sig")
+        self.assertIn(self.customer.name, text)
+        self.assertIn("700.00", text)
         with self.assertRaisesRegex(UserError, "takes no overdue notices by API"):
             Notice.create(
                 {"account_id": kbb.id, "partner_id": self.customer.id}

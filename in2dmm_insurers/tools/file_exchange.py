@@ -217,7 +217,6 @@ def parse_decisions(data: bytes | str) -> list[DecisionLine]:
 
 
 #: the former name; it reads XLSX too
-parse_decisions_csv = parse_decisions
 
 
 def _parse_csv(data):
