@@ -5,6 +5,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .in2dmm_customer_document_mixin import OPEN_INVOICES_DOMAIN
+
 OUTCOMES = [
     ("reached", "Reached"),
     ("not_reached", "Not reached"),
@@ -35,10 +37,7 @@ class In2dmmCallWizard(models.TransientModel):
     move_ids = fields.Many2many(
         "account.move",
         string="Invoices",
-        domain="[('commercial_partner_id', '=', partner_id), "
-        "('move_type', 'in', ('out_invoice', 'out_receipt')), "
-        "('state', '=', 'posted'), "
-        "('payment_state', 'in', ('not_paid', 'partial'))]",
+        domain=OPEN_INVOICES_DOMAIN,
         compute="_compute_move_ids",
         store=True,
         readonly=False,

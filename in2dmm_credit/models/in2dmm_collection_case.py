@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 from ..tools import collection_export
 from .download import url_action
+from .in2dmm_customer_document_mixin import OPEN_INVOICES_DOMAIN
 
 
 class In2dmmCollectionCase(models.Model):
@@ -51,9 +52,7 @@ class In2dmmCollectionCase(models.Model):
         "move_id",
         string="Invoices",
         check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), "
-        "('move_type', 'in', ('out_invoice', 'out_receipt')), "
-        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+        domain=OPEN_INVOICES_DOMAIN,
     )
     currency_id = fields.Many2one(
         "res.currency",

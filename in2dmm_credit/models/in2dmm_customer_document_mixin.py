@@ -1,5 +1,14 @@
 from odoo import api, fields, models
 
+#: the customer's open invoices, as the domain of an ``Invoices`` field on a
+#: document with a ``partner_id`` (promise, plan, case, call)
+OPEN_INVOICES_DOMAIN = (
+    "[('commercial_partner_id', '=', partner_id), "
+    "('move_type', 'in', ('out_invoice', 'out_receipt')), "
+    "('state', '=', 'posted'), "
+    "('payment_state', 'in', ('not_paid', 'partial'))]"
+)
+
 
 class In2dmmCustomerDocumentMixin(models.AbstractModel):
     """What the collector's documents share (collection case, complaint or

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
 from ..tools import promises as promise_tools
+from .in2dmm_customer_document_mixin import OPEN_INVOICES_DOMAIN
 from .in2dmm_promise import invoice_payments
 
 
@@ -29,10 +30,7 @@ class In2dmmPaymentPlan(models.Model):
         "move_id",
         string="Invoices",
         check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), "
-        "('move_type', 'in', ('out_invoice', 'out_receipt')), "
-        "('state', '=', 'posted'), "
-        "('payment_state', 'in', ('not_paid', 'partial'))]",
+        domain=OPEN_INVOICES_DOMAIN,
     )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id

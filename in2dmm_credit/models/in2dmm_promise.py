@@ -10,6 +10,7 @@ from ..tools import (
     letter as letter_tools,
     promises as promise_tools,
 )
+from .in2dmm_customer_document_mixin import OPEN_INVOICES_DOMAIN
 from .in2dmm_dunning_line import _address_lines, _letter_company
 
 CHANNELS = [
@@ -59,10 +60,7 @@ class In2dmmPromise(models.Model):
         "move_id",
         string="Invoices",
         check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), "
-        "('move_type', 'in', ('out_invoice', 'out_receipt')), "
-        "('state', '=', 'posted'), "
-        "('payment_state', 'in', ('not_paid', 'partial'))]",
+        domain=OPEN_INVOICES_DOMAIN,
     )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
