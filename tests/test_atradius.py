@@ -40,6 +40,7 @@ def server():
 
 
 def client(server, **kw):
+    kw.setdefault("timeout", (2.0, 3.0))
     return AtradiusClient(
         "client-1",
         "s3cret",
@@ -48,7 +49,6 @@ def client(server, **kw):
         "POL-42",
         base_url=server.url,
         sleep=lambda s: None,
-        timeout=(2.0, 3.0),
         **kw,
     )
 
@@ -465,16 +465,6 @@ def test_server_errors_until_retries_run_out(server):
 def test_a_slow_answer_times_out(server):
     server.push(Reply(200, TOKEN), path="/authenticate/v2/tokens")
     server.push(Reply(200, {"data": []}, delay=2.0), path=COVERS + "/decisions")
-    slow = AtradiusClient(
-        "client-1",
-        "s3cret",
-        "app-key-9",
-        123456,
-        "POL-42",
-        base_url=server.url,
-        sleep=lambda s: None,
-        timeout=(1.0, 0.3),
-        max_retries=0,
-    )
+    slow = client(server, timeout=(1.0, 0.3), max_retries=0)
     with pytest.raises(ApiTimeout):
         slow.decisions()
